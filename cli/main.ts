@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/**
+ * The `smoothl1` command. Subcommands live in cli/commands/<name>.ts and export
+ * `main(argv): Promise<number>` (the exit code). Exit codes: 0 success, 1 a check
+ * failed (unexpected outcomes, invalid cases), 2 usage error (bad arguments, unknown
+ * runner, missing file), 3 internal error.
+ */
+import { UsageError } from './usage.js';
+
+const commands: Record<string, { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> }> = {
+  cases: { summary: 'validate, list and show the test cases', load: () => import('./commands/cases.js') },
+  oracle: { summary: 'compute the expected output and acceptance interval for a case-format JSON file', load: () => import('./commands/oracle.js') },
+  run: { summary: 'check an implementation against the corpus and write reports', load: () => import('./commands/run.js') },
+  report: { summary: 'work with reports (merge shard reports)', load: () => import('./commands/report.js') },
+  'export-onnx': { summary: 'write the ONNX graph the onnxruntime runner uses', load: () => import('./commands/export-onnx.js') },
+};
+
+function help(): string {
+  const lines = ['usage: smoothl1 <command> [options]', '', 'commands:'];
+  for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(12)} ${c.summary}`);
+  lines.push('', "Run 'smoothl1 <command> --help' for a command's options.");
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help() + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  const cmd = commands[name];
+  if (!cmd) {
+    process.stderr.write(`smoothl1: unknown command '${name}'\n\n${help()}\n`);
+    return 2;
+  }
+  const mod = await cmd.load();
+  return mod.main(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`smoothl1: ${err.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`smoothl1: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 3;
+    }
+  },
+);
