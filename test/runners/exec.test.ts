@@ -1,0 +1,180 @@
+/**
+ * The exec runner against purpose-written misbehaving programs (test/fixtures/exec/):
+ * every failure must be attributed to exactly the case that caused it, later cases must
+ * still be answered by a restarted process, and nothing may hang.
+ */
+import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { ImplementationCrash, ImplementationTimeout } from '../../common/runner-errors.js';
+import type { CallArgs, RunnerResult } from '../../common/types.js';
+import { createRunner, splitCommandLine, type ExecRunnerOptions } from '../../runners/exec/index.js';
+
+const fixtures = fileURLToPath(new URL('../fixtures/exec/', import.meta.url));
+const node = JSON.stringify(process.execPath);
+
+function args(k: number): CallArgs {
+  return {
+    logits: { type: 'tensor', tensor: { dtype: 'float32', shape: [2], data: new Float32Array([k, k + 0.5]) } },
+    labels: { type: 'tensor', tensor: { dtype: 'float32', shape: [2], data: new Float32Array([0, 0]) } },
+  };
+}
+
+type Outcome = { id: string; ok: true; result: RunnerResult } | { id: string; ok: false; error: Error };
+
+/** Runs the ids concurrently (so requests are pipelined) and collects each outcome. */
+async function runAll(fixture: string, ids: string[], opts: Partial<ExecRunnerOptions> = {}): Promise<{ outcomes: Outcome[]; restarts: number; name: string }> {
+  const runner = createRunner({ command: `${node} ${fixtures}${fixture}`, timeoutMs: 3000, startupGraceMs: 5000, ...opts });
+  await runner.init();
+  try {
+    const outcomes = await Promise.all(
+      ids.map((id, k) =>
+        Promise.resolve(runner.run(args(k), { caseId: id, profile: 'cpu', signal: new AbortController().signal })).then(
+          (result): Outcome => ({ id, ok: true, result }),
+          (error: Error): Outcome => ({ id, ok: false, error }),
+        ),
+      ),
+    );
+    return { outcomes, restarts: runner.restarts, name: runner.name };
+  } finally {
+    await runner.close();
+  }
+}
+
+/** The echo answer for case k: its own logits, proving the answer went to the right case. */
+function expectEcho(o: Outcome, k: number): void {
+  expect(o.ok, `${o.id}: ${o.ok ? '' : o.error.message}`).toBe(true);
+  if (!o.ok || o.result.kind !== 'output') throw new Error(`${o.id}: expected an output`);
+  expect(o.result.tensor.dtype).toBe('float32');
+  expect(o.result.tensor.shape).toEqual([2]);
+  expect(Array.from(o.result.tensor.data as Float32Array)).toEqual([k, k + 0.5]);
+}
+
+function expectCrash(o: Outcome, ...fragments: string[]): ImplementationCrash {
+  expect(o.ok, `${o.id} should have failed`).toBe(false);
+  if (o.ok) throw new Error('unreachable');
+  expect(o.error).toBeInstanceOf(ImplementationCrash);
+  for (const f of fragments) expect(o.error.message).toContain(f);
+  return o.error as ImplementationCrash;
+}
+
+describe('command line splitting', () => {
+  it('splits words, honours quotes and escapes, runs no shell', () => {
+    expect(splitCommandLine(`python3 -u 'my impl.py' "a \\"b\\" $HOME" c\\ d '' x"y"z`)).toEqual(['python3', '-u', 'my impl.py', 'a "b" $HOME', 'c d', '', 'xyz']);
+    expect(() => splitCommandLine(`python3 'oops`)).toThrow(/unterminated single quote/);
+    expect(() => splitCommandLine('   ')).toThrow(/empty/);
+  });
+});
+
+describe('exec runner', () => {
+  it('a correct program: answers and raised errors reach the right cases, hello names the runner', async () => {
+    const ids = ['a/one', 'a/two', 'a/raise-three', 'a/four'];
+    const { outcomes, restarts, name } = await runAll('echo.mjs', ids);
+    expectEcho(outcomes[0], 0);
+    expectEcho(outcomes[1], 1);
+    expect(outcomes[2]).toMatchObject({ ok: true, result: { kind: 'error', errorType: 'ValueError', message: 'raised on purpose' } });
+    expectEcho(outcomes[3], 3);
+    expect(restarts).toBe(1);
+    expect(name).toBe('echo-fixture');
+  });
+
+  it('crash: the crashing case reports exit code and stderr; the next cases run in a new process', async () => {
+    const { outcomes, restarts } = await runAll('crash.mjs', ['c/1', 'c/boom', 'c/3', 'c/4']);
+    expectEcho(outcomes[0], 0);
+    const e = expectCrash(outcomes[1], 'c/boom', 'exited with code 3', 'fatal: cannot handle c/boom');
+    expect(e.details).toMatchObject({ reason: 'exit', exitCode: 3 });
+    expectEcho(outcomes[2], 2);
+    expectEcho(outcomes[3], 3);
+    expect(restarts).toBe(2);
+  });
+
+  it('hang: the case times out, the process group is killed, later cases still pass', async () => {
+    const t0 = Date.now();
+    const { outcomes, restarts } = await runAll('hang.mjs', ['h/1', 'h/hang', 'h/3'], { timeoutMs: 400, startupGraceMs: 3000 });
+    expectEcho(outcomes[0], 0);
+    expect(outcomes[1].ok).toBe(false);
+    if (!outcomes[1].ok) {
+      expect(outcomes[1].error).toBeInstanceOf(ImplementationTimeout);
+      expect(outcomes[1].error.name).toBe('TimeoutError');
+      expect(outcomes[1].error.message).toContain('h/hang');
+    }
+    expectEcho(outcomes[2], 2);
+    expect(restarts).toBe(2);
+    expect(Date.now() - t0).toBeLessThan(6000);
+  });
+
+  it('garbage: a non-JSON stdout line fails that case, quoting the line', async () => {
+    const { outcomes } = await runAll('garbage.mjs', ['g/1', 'g/garbage', 'g/3']);
+    expectEcho(outcomes[0], 0);
+    const e = expectCrash(outcomes[1], 'g/garbage', 'not JSON', '"loss computed OK, returning"');
+    expect(e.details.reason).toBe('protocol');
+    expectEcho(outcomes[2], 2);
+  });
+
+  it('wrong id: names the expected and the received seq/id', async () => {
+    const { outcomes } = await runAll('wrong-id.mjs', ['w/1', 'w/wrong', 'w/3']);
+    expectEcho(outcomes[0], 0);
+    expectCrash(outcomes[1], 'answered seq 102 id "some/other-case" where seq 2 id "w/wrong" was expected');
+    expectEcho(outcomes[2], 2);
+  });
+
+  it('partial line then exit: the fragment is quoted', async () => {
+    const { outcomes } = await runAll('partial.mjs', ['p/1', 'p/partial', 'p/3']);
+    expectEcho(outcomes[0], 0);
+    expectCrash(outcomes[1], 'p/partial', 'in the middle of a line', '{\\"seq\\":2,\\"id\\":\\"p/partia');
+    expectEcho(outcomes[2], 2);
+  });
+
+  it('stderr flood (megabytes per case): never blocks, keeps only a bounded tail', async () => {
+    const runner = createRunner({ command: `${node} ${fixtures}stderr-flood.mjs`, timeoutMs: 5000 });
+    await runner.init();
+    try {
+      for (let k = 0; k < 3; k++) {
+        const r = await runner.run(args(k), { caseId: `f/${k}`, profile: 'cpu', signal: new AbortController().signal });
+        expect(r.kind).toBe('output');
+      }
+      // 12 MiB went to stderr so far; a crash report carries only a bounded tail.
+      const crash = await Promise.resolve(runner.run(args(9), { caseId: 'f/boom', profile: 'cpu', signal: new AbortController().signal })).catch((e: Error) => e);
+      expect(crash).toBeInstanceOf(ImplementationCrash);
+      const tail = (crash as ImplementationCrash).details.stderrTail ?? '';
+      expect(tail).toContain('flood done for f/boom');
+      expect(tail.length).toBeLessThan(5000);
+      expect(tail).toMatch(/earlier bytes dropped/);
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('exits halfway: the case being answered crashes, the rest go to a restarted process', async () => {
+    const ids = ['x/0', 'x/1', 'x/2', 'x/3', 'x/4', 'x/5'];
+    const { outcomes, restarts } = await runAll('exit-halfway.mjs', ids);
+    expectEcho(outcomes[0], 0);
+    expectEcho(outcomes[1], 1);
+    expectCrash(outcomes[2], 'x/2', 'exited with code 0 before answering');
+    expectEcho(outcomes[3], 3);
+    expectEcho(outcomes[4], 4);
+    expectCrash(outcomes[5], 'x/5');
+    // The second process answered x/3 and x/4 and left on x/5; nothing was left to restart for.
+    expect(restarts).toBe(2);
+  });
+
+  it('a command that cannot start fails init() with the command named', async () => {
+    const runner = createRunner({ command: '/nonexistent/impl --flag' });
+    await expect(runner.init()).rejects.toThrow(/cannot start '\/nonexistent\/impl'.*ENOENT/);
+    await runner.close();
+  });
+
+  it('an aborted call rejects as a timeout and does not disturb the next case', async () => {
+    const runner = createRunner({ command: `${node} ${fixtures}hang.mjs`, timeoutMs: 60_000 });
+    await runner.init();
+    try {
+      const ac = new AbortController();
+      const p = Promise.resolve(runner.run(args(0), { caseId: 'a/hang', profile: 'cpu', signal: ac.signal }));
+      setTimeout(() => ac.abort(), 200);
+      await expect(p).rejects.toBeInstanceOf(ImplementationTimeout);
+      const r = await runner.run(args(1), { caseId: 'a/next', profile: 'cpu', signal: new AbortController().signal });
+      expect(r.kind).toBe('output');
+    } finally {
+      await runner.close();
+    }
+  });
+});
