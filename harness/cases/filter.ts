@@ -1,0 +1,54 @@
+/**
+ * Case selection shared by `cases list --filter` and `run --filter`. A filter is one or
+ * more comma-separated patterns; a case is selected when any pattern matches it. A
+ * pattern matches a case when
+ *   - it matches the case id as a path glob ('*' = any characters except '/', '**' = any
+ *     characters including '/', '?' = one character except '/'), or
+ *   - it names a folder the case lies in ('beta' selects 'beta/...'), or
+ *   - it equals one of the case's tags, or matches one as a glob ('dtype:*').
+ */
+export interface Filterable {
+  id: string;
+  tags: string[];
+}
+
+function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i];
+    if (ch === '*') {
+      if (glob[i + 1] === '*') {
+        // '**/' also matches zero folders, so 'a/**/b' selects 'a/b'.
+        if (glob[i + 2] === '/') {
+          re += '(?:.*/)?';
+          i += 2;
+        } else {
+          re += '.*';
+          i += 1;
+        }
+      } else re += '[^/]*';
+    } else if (ch === '?') re += '[^/]';
+    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+export function compileFilter(filter: string): (c: Filterable) => boolean {
+  const patterns = filter
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  if (patterns.length === 0) throw new RangeError(`empty filter ${JSON.stringify(filter)}: expected a case-id glob or a tag`);
+  const tests = patterns.map((p) => {
+    const rx = globToRegExp(p);
+    const folder = p.replace(/\/+$/, '');
+    return (c: Filterable) => rx.test(c.id) || c.id.startsWith(folder + '/') || c.tags.some((t) => t === p || rx.test(t));
+  });
+  return (c) => tests.some((t) => t(c));
+}
+
+export function filterCases<T extends Filterable>(cases: T[], filter: string | undefined): T[] {
+  if (filter === undefined) return cases;
+  const m = compileFilter(filter);
+  return cases.filter(m);
+}

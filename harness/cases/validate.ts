@@ -1,0 +1,140 @@
+/**
+ * Validation of one parsed case document: the JSON Schema (spec/case.schema.json, via
+ * ajv's draft 2020-12 build) and then the checks a schema cannot express. All problems
+ * are collected, not just the first, so one `cases validate` run lists everything.
+ */
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { isFloatDType, readSpecJson } from '../../common/spec-data.js';
+import { generatorProblems } from '../../common/prng.js';
+import type { CaseJson, OutcomeJson, OutputExpectationJson, TensorJson, ValueJson } from '../../common/types.js';
+import { pointerJoin, type CaseProblem } from './errors.js';
+
+/** Largest element count a case may declare: keeps a typo in a shape from allocating gigabytes. */
+export const MAX_CASE_ELEMENTS = 1 << 26;
+
+let validator: ValidateFunction | undefined;
+function schemaValidator(): ValidateFunction {
+  if (!validator) {
+    // strictTypes/strictRequired are off because if/then branches legitimately name
+    // properties and keywords without repeating "type"; unknown keywords stay errors.
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, verbose: true });
+    validator = ajv.compile(readSpecJson<object>('spec/case.schema.json'));
+  }
+  return validator;
+}
+
+interface TagsSpec { tags: Record<string, string> }
+export function registeredTags(): Record<string, string> {
+  return readSpecJson<TagsSpec>('spec/tags.json').tags;
+}
+
+/** Turns an ajv error into "what was expected" wording. */
+function describeAjvError(e: ErrorObject): string {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return `missing required property '${p.missingProperty}'`;
+    case 'additionalProperties':
+    case 'unevaluatedProperties':
+      return `unexpected property '${p.additionalProperty ?? p.unevaluatedProperty}'`;
+    case 'enum':
+      return `expected one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(e.data)}`;
+    case 'const':
+      return `expected ${JSON.stringify(p.allowedValue)}, got ${JSON.stringify(e.data)}`;
+    case 'type':
+      return `expected ${p.type}, got ${Array.isArray(e.data) ? 'array' : e.data === null ? 'null' : typeof e.data}`;
+    case 'pattern':
+      return `expected a string matching /${p.pattern}/, got ${JSON.stringify(e.data)}`;
+    case 'oneOf': {
+      const alts = ((e.schema as { required?: string[] }[]) ?? []).map((s) => (s.required ? `'${s.required.join("', '")}'` : null));
+      if (alts.every((a) => a !== null)) return `expected exactly one of ${alts.join(', ')}`;
+      return e.message ?? 'must match exactly one alternative';
+    }
+    case 'dependentRequired':
+      return `property '${p.property}' needs '${p.missingProperty}'`;
+    default:
+      return `${e.message ?? e.keyword}${e.data !== undefined && typeof e.data !== 'object' ? `, got ${JSON.stringify(e.data)}` : ''}`;
+  }
+}
+
+function schemaProblems(file: string, doc: unknown): CaseProblem[] {
+  const v = schemaValidator();
+  if (v(doc)) return [];
+  const out: CaseProblem[] = [];
+  const seen = new Set<string>();
+  for (const e of v.errors ?? []) {
+    // An 'if' error only says "its then failed"; the then's own error is reported too.
+    if (e.keyword === 'if') continue;
+    const message = describeAjvError(e);
+    const key = e.instancePath + '\0' + message;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ file, pointer: e.instancePath, message });
+  }
+  return out;
+}
+
+function product(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+function checkTensor(file: string, ptr: string, t: TensorJson, out: CaseProblem[]): void {
+  const n = product(t.shape);
+  if (n > MAX_CASE_ELEMENTS) out.push({ file, pointer: pointerJoin(ptr, 'shape'), message: `shape ${JSON.stringify(t.shape)} has ${n} elements; at most ${MAX_CASE_ELEMENTS} are allowed` });
+  if (t.bits && t.bits.length !== n) out.push({ file, pointer: pointerJoin(ptr, 'bits'), message: `expected ${n} bit patterns (the number of elements of shape ${JSON.stringify(t.shape)}), got ${t.bits.length}` });
+  if (t.decimal) {
+    if (!t.bits) out.push({ file, pointer: pointerJoin(ptr, 'decimal'), message: "'decimal' is only allowed beside 'bits'" });
+    else if (t.decimal.length !== t.bits.length) out.push({ file, pointer: pointerJoin(ptr, 'decimal'), message: `expected ${t.bits.length} decimals (one per bit pattern), got ${t.decimal.length}` });
+  }
+  if (t.generate) {
+    if (!isFloatDType(t.dtype)) out.push({ file, pointer: pointerJoin(ptr, 'generate'), message: `generators produce float dtypes only; dtype is ${t.dtype}` });
+    for (const m of generatorProblems(t.generate)) out.push({ file, pointer: pointerJoin(ptr, 'generate'), message: m });
+  }
+}
+
+function checkValue(file: string, ptr: string, v: ValueJson, out: CaseProblem[]): void {
+  if (v.type === 'tensor') checkTensor(file, pointerJoin(ptr, 'tensor'), v.tensor, out);
+}
+
+function inputsGenerated(c: CaseJson): boolean {
+  return [c.inputs.logits, c.inputs.labels].some((v) => v.type === 'tensor' && v.tensor.generate !== undefined);
+}
+
+function checkOutcome(file: string, ptr: string, o: OutcomeJson, generated: boolean, out: CaseProblem[]): void {
+  if ('output' in o) {
+    const e: OutputExpectationJson = o.output;
+    const p = pointerJoin(ptr, 'output');
+    const n = product(e.shape);
+    if (e.bits && e.bits.length !== n) out.push({ file, pointer: pointerJoin(p, 'bits'), message: `expected ${n} bit patterns (the number of elements of shape ${JSON.stringify(e.shape)}), got ${e.bits.length}` });
+    if (e.decimal && (!e.bits || e.decimal.length !== e.bits.length)) out.push({ file, pointer: pointerJoin(p, 'decimal'), message: `expected one decimal per bit pattern (${e.bits?.length ?? 0}), got ${e.decimal.length}` });
+    if (!e.bits && !generated) out.push({ file, pointer: p, message: "expected 'bits': only cases with generated inputs may leave the expected values to the oracle" });
+  } else if ('anyOf' in o) o.anyOf.forEach((a, i) => checkOutcome(file, pointerJoin(pointerJoin(ptr, 'anyOf'), i), a, generated, out));
+}
+
+/**
+ * All problems of one parsed case document (empty = valid). `file` only labels the
+ * problems. Semantic checks run only when the schema accepts the document, since they
+ * rely on its shape.
+ */
+export function caseProblems(file: string, doc: unknown): CaseProblem[] {
+  const out = schemaProblems(file, doc);
+  if (out.length) return out;
+  const c = doc as CaseJson;
+  const tags = registeredTags();
+  c.tags.forEach((t, i) => {
+    if (!Object.prototype.hasOwnProperty.call(tags, t)) out.push({ file, pointer: `/tags/${i}`, message: `tag '${t}' is not registered in spec/tags.json` });
+  });
+  for (const k of ['logits', 'labels', 'beta', 'reduction'] as const) {
+    const v = c.inputs[k];
+    if (v) checkValue(file, `/inputs/${k}`, v, out);
+  }
+  const listed = new Set(c.profiles);
+  for (const p of c.profiles) if (!(p in c.expected)) out.push({ file, pointer: '/expected', message: `missing the expected outcome for listed profile '${p}'` });
+  const generated = inputsGenerated(c);
+  for (const [p, o] of Object.entries(c.expected)) {
+    if (!listed.has(p as never)) out.push({ file, pointer: `/expected/${p}`, message: `profile '${p}' is not in 'profiles' (${c.profiles.join(', ')})` });
+    else checkOutcome(file, `/expected/${p}`, o as OutcomeJson, generated, out);
+  }
+  return out;
+}
