@@ -1,0 +1,105 @@
+/**
+ * The numeric loops of the CPU kernel, one set per storage kind.
+ *
+ * Why two near-identical sets: V8 compiles a loop for the typed-array types it has seen;
+ * a loop that sees both Float32Array and Float64Array becomes polymorphic and every
+ * element access pays a map check. Keeping float32 storage and float64 storage in
+ * separate functions keeps both monomorphic. float16/bfloat16 inputs are decoded to
+ * float32 storage first (exact), so there is no loop per dtype beyond these two.
+ *
+ * Numerics (spec/tolerances.json, level "strict"):
+ * - float32 storage (float32, and float16/bfloat16 decoded): every operation is done in
+ *   float64. x - y of two float32 values is exact in float64 except for extreme exponent
+ *   gaps, d*d of a float32-sized d is exact, so each element is the correctly rounded
+ *   float64 of the true loss up to one or two float64 roundings, then rounded once more
+ *   when stored (to float32, and then to the half type by the caller). That is more
+ *   accurate than float32-faithful arithmetic, which the strict level admits.
+ * - float64 storage: float64 arithmetic, ordered so that no intermediate underflows or
+ *   overflows where the result does not (see lossF64).
+ * - Sums are over non-negative terms (or NaN/+inf), so there is no cancellation: float32
+ *   storage sums in float64 (relative error ~n * 2^-53, far below a float32 ulp); float64
+ *   storage uses compensated (TwoSum) accumulation, error about 1 ulp for any n.
+ * - NaN and Inf follow IEEE rules through the formula: a NaN |d| fails `|d| < beta` and
+ *   takes the linear branch (NaN); |d| = inf gives inf, or NaN when beta is inf too.
+ *
+ * beta is the float32 value chosen by runners/validation.ts (> 0, or >= 0 on profiles
+ * that allow beta = 0, where the quadratic branch is never taken and the loss is |d|).
+ */
+
+/** Elementwise loss of float32-storage inputs, computed in float64, stored (rounded) into out. */
+export function lossF32(a: Float32Array, b: Float32Array, beta: number, out: Float32Array): void {
+  const halfBeta = 0.5 * beta;
+  const n = out.length;
+  for (let i = 0; i < n; i++) {
+    const ad = Math.abs(a[i] - b[i]);
+    out[i] = ad < beta ? (0.5 * ad * ad) / beta : ad - halfBeta;
+  }
+}
+
+/** Elements per block of the float32-storage sum: block sums are combined with TwoSum. */
+const BLOCK = 4096;
+
+/**
+ * Sum of the losses of float32-storage inputs, in float64: plain float64 sums of blocks,
+ * combined with a compensated sum so that the total is as good as float64 allows.
+ */
+export function sumF32(a: Float32Array, b: Float32Array, beta: number): number {
+  const halfBeta = 0.5 * beta;
+  const n = a.length;
+  let s = 0;
+  let c = 0;
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = start + BLOCK < n ? start + BLOCK : n;
+    let block = 0;
+    for (let i = start; i < end; i++) {
+      const ad = Math.abs(a[i] - b[i]);
+      block += ad < beta ? (0.5 * ad * ad) / beta : ad - halfBeta;
+    }
+    const t = s + block;
+    const bp = t - s;
+    c += s - (t - bp) + (block - bp);
+    s = t;
+  }
+  return finish(s, c);
+}
+
+/**
+ * Elementwise loss in float64. The quadratic branch is evaluated as 0.5 * (|d| / beta) * |d|:
+ * |d| / beta < 1 cannot overflow, and it is subnormal only when the result underflows
+ * anyway, whereas |d| * |d| underflows (losing bits) for |d| < 2^-511 even when
+ * 0.5 * d^2 / beta is a normal number because beta is tiny.
+ */
+export function lossF64(a: Float64Array, b: Float64Array, beta: number, out: Float64Array): void {
+  const halfBeta = 0.5 * beta;
+  const n = out.length;
+  for (let i = 0; i < n; i++) {
+    const ad = Math.abs(a[i] - b[i]);
+    out[i] = ad < beta ? 0.5 * (ad / beta) * ad : ad - halfBeta;
+  }
+}
+
+/** Sum of the float64 losses with TwoSum compensation on every term. */
+export function sumF64(a: Float64Array, b: Float64Array, beta: number): number {
+  const halfBeta = 0.5 * beta;
+  const n = a.length;
+  let s = 0;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const ad = Math.abs(a[i] - b[i]);
+    const x = ad < beta ? 0.5 * (ad / beta) * ad : ad - halfBeta;
+    const t = s + x;
+    const bp = t - s;
+    c += s - (t - bp) + (x - bp);
+    s = t;
+  }
+  return finish(s, c);
+}
+
+/**
+ * The compensated total. Once the running sum is +inf or NaN the compensation term is
+ * NaN (inf - inf), but the plain sum is then the right answer: the terms are never
+ * negative, so an infinite sum stays infinite and a NaN stays NaN.
+ */
+function finish(s: number, c: number): number {
+  return Number.isFinite(s) ? s + c : s;
+}
