@@ -1,0 +1,360 @@
+/**
+ * The checking engine: for one case, under one profile and tolerance level, turn one
+ * runner answer into exactly one status with a one-line reason and, for failures, the
+ * details a developer needs to reproduce and understand it.
+ *
+ * The expectation is the case's stored outcome for the profile (OutcomeJson). Values are
+ * never taken from the case: the oracle computes the reference and its acceptance
+ * interval, once per case and output dtype per run (a Checker holds that cache). Where a
+ * case also stores the correctly rounded bits, they must equal the oracle's; a mismatch
+ * is a corpus defect and throws CorpusDefectError instead of blaming the implementation.
+ */
+import type { CallArgs, FloatDType, LoadedCase, OutcomeJson, ProfileName, RunnerResult, Tensor, ToleranceLevel } from '../common/types.js';
+import { dtypesSpec, isFloatDType, isKnownDType } from '../common/spec-data.js';
+import { floatFormat } from '../common/float-format.js';
+import { elementToNumber, numel, tensorToHex } from '../common/tensor.js';
+import { acceptance, checkValues, computeReference } from '../oracle/index.js';
+import type { Acceptance, ValueCheck } from '../oracle/index.js';
+import type { CheckStatus, ElementFailureJson, ElementJson, FailureDetailsJson, InputJson } from './results.js';
+
+/** The case itself is wrong (stored bits disagree with the oracle): the run must stop, not blame the runner. */
+export class CorpusDefectError extends Error {
+  override name = 'CorpusDefectError';
+}
+
+export interface CheckOutcome {
+  status: CheckStatus;
+  reason: string;
+  /** Largest ulp error over the compared output; null when no output was compared. */
+  maxUlpError: number | null;
+  details?: FailureDetailsJson;
+}
+
+export interface CheckerOptions {
+  profile: ProfileName;
+  tolerance: ToleranceLevel;
+  /**
+   * The rerun command without its filter, e.g. "npx smoothl1 run --runner cpu --profile cpu
+   * --tolerance standard"; the engine appends --filter '<id>'.
+   */
+  rerunPrefix: string;
+  /** How many leading elements of each input tensor a failure shows (default 8). */
+  headElements?: number;
+  /** How many failing output elements a failure lists (default 10). */
+  maxReported?: number;
+}
+
+/** Shell-quote one word for a POSIX shell (single quotes). */
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./:=,+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A double as the shortest decimal that round-trips, keeping the sign of zero. */
+export function formatNumber(x: number): string {
+  return Object.is(x, -0) ? '-0' : String(x);
+}
+
+/** Statuses ordered by how close the answer came to an alternative of anyOf (lower is closer). */
+const CLOSENESS: Record<CheckStatus, number> = {
+  pass: 0,
+  'wrong-value': 1,
+  'wrong-shape': 2,
+  'wrong-dtype': 3,
+  'wrong-error-type': 4,
+  'missing-error': 5,
+  'unexpected-error': 5,
+  crash: 6,
+  timeout: 6,
+};
+
+interface AltVerdict {
+  status: CheckStatus;
+  reason: string;
+  maxUlpError: number | null;
+  expected: string;
+  values?: ValueCheck;
+}
+
+export class Checker {
+  private readonly opts: Required<CheckerOptions>;
+  private readonly accCache = new Map<string, Acceptance>();
+  /** How many times the oracle ran (exposed so tests can assert it runs once per case and dtype). */
+  oracleCalls = 0;
+
+  constructor(opts: CheckerOptions) {
+    this.opts = { headElements: 8, maxReported: 10, ...opts };
+  }
+
+  /** The case's expected outcome under this checker's profile; throws CorpusDefectError when the case has none. */
+  expectedOutcome(c: LoadedCase): OutcomeJson {
+    const o = c.expected[this.opts.profile];
+    if (!o) throw new CorpusDefectError(`${c.file}: case '${c.id}' lists profile '${this.opts.profile}' but has no expected.${this.opts.profile} outcome`);
+    return o;
+  }
+
+  /** Check one runner answer for one case. `args` are the case's materialised inputs. */
+  check(c: LoadedCase, args: CallArgs, result: RunnerResult): CheckOutcome {
+    const malformed = malformedResult(result);
+    if (malformed) return this.unanswered(c, args, 'crash', `the runner returned a malformed answer: ${malformed}`);
+    const outcome = this.expectedOutcome(c);
+    const v = this.judge(c, args, outcome, result);
+    if (v.status === 'pass') return { status: 'pass', reason: v.reason, maxUlpError: v.maxUlpError };
+    return {
+      status: v.status,
+      reason: v.reason,
+      maxUlpError: v.maxUlpError,
+      details: this.details(c, args, describeOutcome(outcome), describeResult(result), v.values, result.kind === 'error' ? `${result.errorType}: ${result.message}` : undefined),
+    };
+  }
+
+  /** A call that gave no answer: the runner threw (crash) or did not settle in time (timeout). */
+  unanswered(c: LoadedCase, args: CallArgs | undefined, status: 'crash' | 'timeout', message: string): CheckOutcome {
+    const outcome = c.expected[this.opts.profile];
+    const firstLine = message.split('\n', 1)[0];
+    const reason = status === 'timeout' ? `no answer: ${firstLine}` : `the implementation crashed: ${firstLine}`;
+    return {
+      status,
+      reason,
+      maxUlpError: null,
+      details: this.details(c, args, outcome ? describeOutcome(outcome) : '(none)', status === 'timeout' ? 'no answer (timeout)' : 'a crash', undefined, message),
+    };
+  }
+
+  private judge(c: LoadedCase, args: CallArgs, o: OutcomeJson, r: RunnerResult): AltVerdict {
+    if ('anyOf' in o) {
+      const verdicts = o.anyOf.map((alt) => this.judge(c, args, alt, r));
+      const pass = verdicts.find((v) => v.status === 'pass');
+      if (pass) return pass;
+      let best = verdicts[0];
+      for (const v of verdicts) if (CLOSENESS[v.status] < CLOSENESS[best.status]) best = v;
+      return { ...best, reason: `none of the ${verdicts.length} accepted outcomes matched; closest (${best.expected}): ${best.reason}` };
+    }
+    const expected = describeOutcome(o);
+    if ('error' in o) {
+      const want = o.kind ? `${o.error} (${o.kind})` : o.error;
+      if (r.kind === 'output') {
+        return { status: 'missing-error', reason: `expected error ${want}, got an output ${describeTensor(r.tensor)}`, maxUlpError: null, expected };
+      }
+      if (o.error !== 'any' && r.errorType !== o.error) {
+        return { status: 'wrong-error-type', reason: `expected error ${want}, got ${r.errorType}: ${firstLine(r.message)}`, maxUlpError: null, expected };
+      }
+      return { status: 'pass', reason: `raised ${r.errorType} as expected`, maxUlpError: null, expected };
+    }
+    const want = o.output;
+    if (r.kind === 'error') {
+      return { status: 'unexpected-error', reason: `expected output ${want.dtype} shape [${want.shape.join(',')}], got ${r.errorType}: ${firstLine(r.message)}`, maxUlpError: null, expected };
+    }
+    const t = r.tensor;
+    if (t.dtype !== want.dtype) {
+      return { status: 'wrong-dtype', reason: `expected dtype ${want.dtype}, got ${t.dtype}`, maxUlpError: null, expected };
+    }
+    if (!sameShape(t.shape, want.shape)) {
+      return { status: 'wrong-shape', reason: `expected shape [${want.shape.join(',')}], got [${t.shape.join(',')}]`, maxUlpError: null, expected };
+    }
+    const acc = this.acceptanceFor(c, args, want.dtype, want.shape, want.bits);
+    const vc = checkValues(acc, t, this.opts.maxReported);
+    const maxUlp = Number.isNaN(vc.maxUlpError) ? null : vc.maxUlpError;
+    if (vc.ok) return { status: 'pass', reason: `all ${numel(t.shape)} elements within the ${this.opts.tolerance} interval (max ${formatNumber(vc.maxUlpError)} ulp)`, maxUlpError: maxUlp, expected, values: vc };
+    const f = vc.failures[0];
+    const where = f ? `; first at [${f.index}]: expected ${formatNumber(f.expected)} in [${formatNumber(f.lo)}, ${formatNumber(f.hi)}], got ${formatNumber(f.actual)} (${formatNumber(f.ulpError)} ulp)` : '';
+    return {
+      status: 'wrong-value',
+      reason: `${vc.failedCount} of ${numel(t.shape)} ${want.dtype} elements outside the ${this.opts.tolerance} interval${where}`,
+      maxUlpError: maxUlp,
+      expected,
+      values: vc,
+    };
+  }
+
+  /** The oracle's acceptance for a case and output dtype, computed once per run; checks stored bits against it. */
+  private acceptanceFor(c: LoadedCase, args: CallArgs, dtype: FloatDType, shape: number[], bits: string[] | undefined): Acceptance {
+    const key = `${c.id}\u0000${dtype}`;
+    let acc = this.accCache.get(key);
+    if (acc) return acc;
+    this.oracleCalls++;
+    try {
+      acc = acceptance(computeReference(args, dtype), this.opts.tolerance);
+    } catch (e) {
+      throw new CorpusDefectError(`${c.file}: the oracle cannot compute case '${c.id}' as ${dtype}: ${(e as Error).message}`);
+    }
+    if (!sameShape(acc.shape, shape)) {
+      throw new CorpusDefectError(`${c.file}: case '${c.id}' stores output shape [${shape.join(',')}] for profile ${this.opts.profile} but the oracle computes shape [${acc.shape.join(',')}]`);
+    }
+    if (bits) verifyStoredBits(c, dtype, bits, acc);
+    this.accCache.set(key, acc);
+    return acc;
+  }
+
+  private details(c: LoadedCase, args: CallArgs | undefined, expected: string, actual: string, vc: ValueCheck | undefined, message: string | undefined): FailureDetailsJson {
+    const failing = vc ? vc.failures.map((f) => f.index) : [];
+    const d: FailureDetailsJson = {
+      inputs: args ? describeInputs(args, this.opts.headElements, failing) : [],
+      expected,
+      actual,
+      rerun: `${this.opts.rerunPrefix} --filter ${shellQuote(c.id)}`,
+    };
+    if (vc && !vc.ok) {
+      d.failedCount = vc.failedCount;
+      d.elements = vc.failures.map(
+        (f): ElementFailureJson => ({
+          index: f.index,
+          expected: formatNumber(f.expected),
+          expectedHex: f.expectedHex,
+          lo: formatNumber(f.lo),
+          loHex: f.loHex,
+          hi: formatNumber(f.hi),
+          hiHex: f.hiHex,
+          actual: formatNumber(f.actual),
+          actualHex: f.actualHex,
+          ulpError: formatNumber(f.ulpError),
+        }),
+      );
+    }
+    if (message !== undefined) d.message = message;
+    return d;
+  }
+}
+
+/** Stored bits of a case must be exactly the oracle's correctly rounded result (NaN payloads aside). */
+function verifyStoredBits(c: LoadedCase, dtype: FloatDType, bits: string[], acc: Acceptance): void {
+  const fmt = floatFormat(dtype);
+  if (bits.length !== acc.expected.length) {
+    throw new CorpusDefectError(`${c.file}: case '${c.id}' stores ${bits.length} expected ${dtype} values, the oracle computes ${acc.expected.length}`);
+  }
+  for (let i = 0; i < bits.length; i++) {
+    const stored = bits[i].toLowerCase();
+    const x = acc.expected[i];
+    if (Number.isNaN(x)) {
+      if (fmt.isNaN(fmt.fromHex(stored))) continue;
+    } else {
+      const oracleHex = fmt.toHex(fmt.encode(x));
+      if (oracleHex === stored) continue;
+    }
+    const oracleText = Number.isNaN(x) ? 'NaN' : `${fmt.toHex(fmt.encode(x))} (${formatNumber(x)})`;
+    throw new CorpusDefectError(
+      `${c.file}: case '${c.id}' stores expected ${dtype} bits ${stored} (${formatNumber(fmt.decode(fmt.fromHex(stored)))}) at element ${i}, but the oracle's correctly rounded result is ${oracleText}; the case is wrong, not the implementation`,
+    );
+  }
+}
+
+function firstLine(s: string): string {
+  const l = s.split('\n', 1)[0];
+  return l.length > 200 ? l.slice(0, 200) + '…' : l;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+export function describeTensor(t: Tensor): string {
+  return `${t.dtype} shape [${t.shape.join(',')}]`;
+}
+
+export function describeOutcome(o: OutcomeJson): string {
+  if ('anyOf' in o) return `one of: ${o.anyOf.map(describeOutcome).join('; ')}`;
+  if ('error' in o) return `error ${o.error === 'any' ? 'of any type' : o.error}${o.kind ? ` (${o.kind})` : ''}`;
+  return `output ${o.output.dtype} shape [${o.output.shape.join(',')}]`;
+}
+
+function describeResult(r: RunnerResult): string {
+  return r.kind === 'error' ? `error ${r.errorType}` : `output ${describeTensor(r.tensor)}`;
+}
+
+/** What is wrong with a runner answer's structure, or undefined when it is well-formed. */
+export function malformedResult(r: unknown): string | undefined {
+  if (typeof r !== 'object' || r === null) return `expected an object, got ${r === null ? 'null' : typeof r}`;
+  const o = r as Record<string, unknown>;
+  if (o.kind === 'error') {
+    if (typeof o.errorType !== 'string' || o.errorType === '') return 'error answer without an errorType string';
+    if (typeof o.message !== 'string') return 'error answer without a message string';
+    return undefined;
+  }
+  if (o.kind !== 'output') return `kind must be 'output' or 'error', got ${JSON.stringify(o.kind)}`;
+  const t = o.tensor as Partial<Tensor> | undefined;
+  if (typeof t !== 'object' || t === null) return 'output answer without a tensor';
+  if (typeof t.dtype !== 'string' || !isKnownDType(t.dtype)) return `unknown tensor dtype ${JSON.stringify(t.dtype)}`;
+  if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) return `tensor shape must be an array of non-negative integers, got ${JSON.stringify(t.shape)}`;
+  const storage = isFloatDType(t.dtype) ? dtypesSpec().float[t.dtype].storage : dtypesSpec().other[t.dtype].storage;
+  const ctor = { uint16: Uint16Array, float32: Float32Array, float64: Float64Array, int32: Int32Array, bigint64: BigInt64Array, uint8: Uint8Array }[storage];
+  if (!(t.data instanceof ctor)) return `${t.dtype} data must be a ${ctor.name}, got ${t.data === undefined ? 'nothing' : (t.data as object).constructor?.name}`;
+  const perElement = t.dtype === 'complex64' ? 2 : 1;
+  const n = t.shape.reduce((a, b) => a * b, 1) * perElement;
+  if (t.data.length !== n) return `a ${t.dtype} tensor of shape [${t.shape.join(',')}] needs ${n} stored values, got ${t.data.length}`;
+  return undefined;
+}
+
+/** Pick some elements of a tensor as a small 1-d tensor of the same dtype. */
+function pick(t: Tensor, indices: number[]): Tensor {
+  const per = t.dtype === 'complex64' ? 2 : 1;
+  const Ctor = t.data.constructor as new (n: number) => typeof t.data;
+  const data = new Ctor(indices.length * per);
+  indices.forEach((idx, j) => {
+    for (let k = 0; k < per; k++) (data as unknown as (number | bigint)[])[j * per + k] = (t.data as unknown as (number | bigint)[])[idx * per + k];
+  });
+  return { dtype: t.dtype, shape: [indices.length], data };
+}
+
+function elementDecimal(t: Tensor, j: number): string {
+  if (isFloatDType(t.dtype)) return formatNumber(elementToNumber(t, j));
+  if (t.dtype === 'complex64') {
+    const d = t.data as Float32Array;
+    return `${formatNumber(d[2 * j])}${d[2 * j + 1] < 0 || Object.is(d[2 * j + 1], -0) ? '' : '+'}${formatNumber(d[2 * j + 1])}j`;
+  }
+  if (t.dtype === 'bool') return t.data[j] ? 'True' : 'False';
+  return String(t.data[j]);
+}
+
+/** Shows a tensor's first elements and the failing ones, in decimal and hex. */
+function describeTensorElements(t: Tensor, head: number, failing: number[]): { elements: ElementJson[]; truncated: boolean } {
+  const n = numel(t.shape);
+  const set = new Set<number>();
+  for (let i = 0; i < Math.min(head, n); i++) set.add(i);
+  for (const i of failing) if (i < n) set.add(i);
+  const indices = [...set].sort((a, b) => a - b);
+  const small = pick(t, indices);
+  const hex = tensorToHex(small);
+  return {
+    elements: indices.map((index, j) => ({ index, decimal: elementDecimal(small, j), hex: hex[j] })),
+    truncated: indices.length < n,
+  };
+}
+
+function describeInputs(args: CallArgs, head: number, failing: number[]): InputJson[] {
+  const out: InputJson[] = [];
+  for (const name of ['logits', 'labels', 'beta', 'reduction'] as const) {
+    const a = args[name];
+    if (a === undefined) {
+      out.push({ name, type: 'absent' });
+      continue;
+    }
+    switch (a.type) {
+      case 'tensor': {
+        // Failing output indices line up with input elements only when the output has the input's shape.
+        const { elements, truncated } = describeTensorElements(a.tensor, head, failing);
+        out.push({ name, type: 'tensor', dtype: a.tensor.dtype, shape: a.tensor.shape, numel: numel(a.tensor.shape), elements, truncated });
+        break;
+      }
+      case 'float':
+        out.push({ name, type: 'float', value: `${formatNumber(a.value)} (float64 ${floatFormat('float64').toHex(floatFormat('float64').encode(a.value))})` });
+        break;
+      case 'int':
+        out.push({ name, type: 'int', value: a.value.toString() });
+        break;
+      case 'bool':
+        out.push({ name, type: 'bool', value: a.value ? 'True' : 'False' });
+        break;
+      case 'str':
+        out.push({ name, type: 'str', value: JSON.stringify(a.value) });
+        break;
+      case 'none':
+        out.push({ name, type: 'none', value: 'None' });
+        break;
+      case 'list': {
+        const text = JSON.stringify(a.value);
+        out.push({ name, type: 'list', value: text.length > 200 ? text.slice(0, 200) + '…' : text });
+        break;
+      }
+    }
+  }
+  return out;
+}

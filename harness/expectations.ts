@@ -1,0 +1,128 @@
+/**
+ * Expectations files: the known failures of one implementation (schema:
+ * spec/expectations.schema.json). Applying them turns a listed failure into
+ * 'expected-failure' and a listed case that passes into 'unexpected-pass', so a run can
+ * be green for a known-imperfect implementation while stale entries still get noticed.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
+import type { ProfileName } from '../common/types.js';
+import { readSpecJson } from '../common/spec-data.js';
+import type { CheckStatus } from './results.js';
+
+export interface ExpectationEntry {
+  id: string;
+  reason: string;
+  profiles?: ProfileName[];
+  statuses?: Exclude<CheckStatus, 'pass'>[];
+}
+
+export interface Expectations {
+  /** The path as given (shown in reports). */
+  file: string;
+  sha256: string;
+  entries: ExpectationEntry[];
+}
+
+/** The expectations file is missing or invalid (a usage error: exit code 2). */
+export class ExpectationsError extends Error {
+  override name = 'ExpectationsError';
+}
+
+/**
+ * Glob over case ids: '**' matches any run of characters (path separators included),
+ * '*' any run within one path segment, '?' one character other than '/'.
+ */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i];
+    if (ch === '*') {
+      if (glob[i + 1] === '*') {
+        i++;
+        // "a/**/b" also matches "a/b".
+        if (glob[i + 1] === '/') {
+          i++;
+          re += '(?:.*/)?';
+        } else re += '.*';
+      } else re += '[^/]*';
+    } else if (ch === '?') re += '[^/]';
+    else re += ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function formatAjvError(file: string, e: ErrorObject): string {
+  const where = e.instancePath === '' ? '(top level)' : e.instancePath;
+  const extra = e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : e.keyword === 'enum' ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}` : '';
+  return `${file}: ${where} ${e.message ?? 'is invalid'}${extra}`;
+}
+
+let validate: ReturnType<Ajv2020['compile']> | undefined;
+
+/** Parse and validate an expectations file; throws ExpectationsError naming the file and field. */
+export function parseExpectations(file: string, text: string): Expectations {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ExpectationsError(`${file}: not valid JSON: ${(e as Error).message}`);
+  }
+  if (!validate) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    validate = ajv.compile(readSpecJson<object>('spec/expectations.schema.json'));
+  }
+  if (!validate(json)) {
+    const msgs = (validate.errors ?? []).map((e) => formatAjvError(file, e));
+    throw new ExpectationsError(`invalid expectations file (schema spec/expectations.schema.json):\n  ${msgs.join('\n  ')}`);
+  }
+  const entries = (json as { expectations: ExpectationEntry[] }).expectations;
+  return { file, sha256: createHash('sha256').update(text).digest('hex'), entries };
+}
+
+export function loadExpectations(file: string): Expectations {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ExpectationsError(`cannot read expectations file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return parseExpectations(file, text);
+}
+
+export interface ExpectationVerdict {
+  status: 'expected-failure' | 'unexpected-pass';
+  entry: ExpectationEntry;
+}
+
+/** Applies expectations to check statuses; remembers which entries matched something. */
+export class ExpectationMatcher {
+  private readonly compiled: { entry: ExpectationEntry; re: RegExp; used: boolean }[];
+
+  constructor(readonly expectations: Expectations) {
+    this.compiled = expectations.entries.map((entry) => ({ entry, re: globToRegExp(entry.id), used: false }));
+  }
+
+  /**
+   * A failing status listed by an entry becomes expected-failure; a pass of a listed case
+   * becomes unexpected-pass. Entries restricted to other profiles or other statuses do not
+   * apply; the first applicable entry wins.
+   */
+  apply(id: string, profile: ProfileName, status: CheckStatus): ExpectationVerdict | undefined {
+    for (const c of this.compiled) {
+      if (!c.re.test(id)) continue;
+      if (c.entry.profiles && !c.entry.profiles.includes(profile)) continue;
+      if (status !== 'pass' && c.entry.statuses && !c.entry.statuses.includes(status)) continue;
+      c.used = true;
+      return { status: status === 'pass' ? 'unexpected-pass' : 'expected-failure', entry: c.entry };
+    }
+    return undefined;
+  }
+
+  /** Entry ids that matched no checked case (stale or misspelt). */
+  unused(): string[] {
+    return this.compiled.filter((c) => !c.used).map((c) => c.entry.id);
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Result types of a conformance run: what the checking engine says about one case and
+ * what report.json holds. The JSON shape is normative in spec/report.schema.json; these
+ * types mirror it so the writers under reports/ and the `report merge` command can work
+ * on a parsed report without touching the harness.
+ *
+ * Numbers that may be NaN or infinite (element values, ulp errors) travel as strings in
+ * the JSON: JSON has no NaN/Infinity, and a decimal string of a double round-trips.
+ */
+import type { ProfileName, ToleranceLevel } from '../common/types.js';
+
+/** What the checking engine concludes from one runner answer (or the lack of one). */
+export type CheckStatus =
+  | 'pass'
+  | 'wrong-value'
+  | 'wrong-dtype'
+  | 'wrong-shape'
+  | 'wrong-error-type'
+  | 'missing-error'
+  | 'unexpected-error'
+  | 'crash'
+  | 'timeout';
+
+/** The status a report records: a check status, or what an expectations file or the profile made of it. */
+export type ResultStatus = CheckStatus | 'expected-failure' | 'unexpected-pass' | 'skipped';
+
+export const CHECK_STATUSES: readonly CheckStatus[] = [
+  'pass',
+  'wrong-value',
+  'wrong-dtype',
+  'wrong-shape',
+  'wrong-error-type',
+  'missing-error',
+  'unexpected-error',
+  'crash',
+  'timeout',
+];
+
+/** One element of a tensor shown in a failure: decimal (shortest round-trip) and bit pattern. */
+export interface ElementJson {
+  index: number;
+  decimal: string;
+  hex: string;
+}
+
+/** One call argument as shown in a failure (big tensors truncated to first + failing elements). */
+export interface InputJson {
+  name: 'logits' | 'labels' | 'beta' | 'reduction';
+  /** 'tensor', 'float', 'int', 'bool', 'str', 'none', 'list' or 'absent' (default used). */
+  type: string;
+  dtype?: string;
+  shape?: number[];
+  /** Number of elements of a tensor. */
+  numel?: number;
+  elements?: ElementJson[];
+  /** True when some elements are not shown. */
+  truncated?: boolean;
+  /** Scalar / string / list value as text. */
+  value?: string;
+}
+
+/** One output element outside its accepted interval. */
+export interface ElementFailureJson {
+  index: number;
+  expected: string;
+  expectedHex: string;
+  lo: string;
+  loHex: string;
+  hi: string;
+  hiHex: string;
+  actual: string;
+  actualHex: string;
+  /** Error in ulps of the output dtype at the expected value ('Infinity' when unbounded). */
+  ulpError: string;
+}
+
+export interface FailureDetailsJson {
+  inputs: InputJson[];
+  /** The expected outcome in words (e.g. "output float32 shape [3]" or "error ValueError"). */
+  expected: string;
+  /** What came back in words. */
+  actual: string;
+  /** Value failures: elements outside the accepted interval (at most a few). */
+  elements?: ElementFailureJson[];
+  failedCount?: number;
+  /** Error message of a raised error, crash or timeout. */
+  message?: string;
+  /** Shell command that reruns just this case. */
+  rerun: string;
+}
+
+export interface CaseResultJson {
+  id: string;
+  status: ResultStatus;
+  /** One line saying why. */
+  reason: string;
+  /** For expected-failure / unexpected-pass: the status the check gave. */
+  observed?: CheckStatus;
+  /** For expected-failure / unexpected-pass: the reason written in the expectations file. */
+  expectation?: string;
+  /** Largest error in ulps over the output's elements; null when no output was compared. */
+  maxUlpError: number | 'Infinity' | null;
+  area: string;
+  dtype: string;
+  reduction: string;
+  details?: FailureDetailsJson;
+}
+
+export interface SummaryJson {
+  total: number;
+  passed: number;
+  /** Unexpected failures (any failing check status not listed in the expectations). */
+  failed: number;
+  expectedFailures: number;
+  unexpectedPasses: number;
+  skipped: number;
+}
+
+export interface TimingsJson {
+  /** ISO time the run started. */
+  startedAt: string;
+  totalMs: number;
+  /** Milliseconds per case id (runner call + check), rounded to 0.01 ms. */
+  cases: Record<string, number>;
+}
+
+export interface ReportJson {
+  /** Version of this report format (spec/report.schema.json). */
+  format: 'smoothl1-report/1';
+  tool: { name: string; version: string };
+  runner: { name: string; version: string };
+  profile: ProfileName;
+  tolerance: ToleranceLevel;
+  /** sha256 over the whole corpus: sorted case ids and file bytes (see harness/run.ts corpusHash). */
+  corpusHash: string;
+  corpusSize: number;
+  selection: { filters: string[]; shard: { index: number; count: number } | null; selected: number };
+  /** --seed as given (null when not given); it seeds only randomised extra cases, never the committed corpus. */
+  seed: number | null;
+  expectations: { file: string; sha256: string; unused: string[] } | null;
+  /** Set by `report merge`: how many shard reports were merged. */
+  mergedFrom?: number;
+  summary: SummaryJson;
+  results: CaseResultJson[];
+  timings?: TimingsJson;
+}
+
+/** True for a status that makes the run fail (exit code 1). */
+export function isUnexpected(status: ResultStatus): boolean {
+  return status !== 'pass' && status !== 'expected-failure' && status !== 'skipped';
+}
+
+/** Derive the summary from the results (also used after merging shards). */
+export function summarize(results: readonly CaseResultJson[]): SummaryJson {
+  const s: SummaryJson = { total: results.length, passed: 0, failed: 0, expectedFailures: 0, unexpectedPasses: 0, skipped: 0 };
+  for (const r of results) {
+    if (r.status === 'pass') s.passed++;
+    else if (r.status === 'expected-failure') s.expectedFailures++;
+    else if (r.status === 'unexpected-pass') s.unexpectedPasses++;
+    else if (r.status === 'skipped') s.skipped++;
+    else s.failed++;
+  }
+  return s;
+}

@@ -1,0 +1,63 @@
+/**
+ * Counting results by a column (area, dtype, reduction), shared by the console summary,
+ * report.md and report.html. Rows come out sorted by key so every format is deterministic.
+ */
+import type { CaseResultJson, ReportJson, ResultStatus } from '../harness/results.js';
+import { isUnexpected } from '../harness/results.js';
+
+export interface Counts {
+  total: number;
+  passed: number;
+  failed: number;
+  expectedFailures: number;
+  unexpectedPasses: number;
+  skipped: number;
+}
+
+export function emptyCounts(): Counts {
+  return { total: 0, passed: 0, failed: 0, expectedFailures: 0, unexpectedPasses: 0, skipped: 0 };
+}
+
+export function addTo(c: Counts, s: ResultStatus): void {
+  c.total++;
+  if (s === 'pass') c.passed++;
+  else if (s === 'expected-failure') c.expectedFailures++;
+  else if (s === 'unexpected-pass') c.unexpectedPasses++;
+  else if (s === 'skipped') c.skipped++;
+  else c.failed++;
+}
+
+export type Column = 'area' | 'dtype' | 'reduction';
+
+export function countBy(results: readonly CaseResultJson[], col: Column): [string, Counts][] {
+  const m = new Map<string, Counts>();
+  for (const r of results) {
+    let c = m.get(r[col]);
+    if (!c) m.set(r[col], (c = emptyCounts()));
+    addTo(c, r.status);
+  }
+  return [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+export function unexpectedResults(report: ReportJson): CaseResultJson[] {
+  return report.results.filter((r) => isUnexpected(r.status));
+}
+
+/** A plain-text table with right-aligned numbers (console output). */
+export function textTable(title: string, rows: [string, Counts][]): string {
+  const head = [title, 'total', 'pass', 'fail', 'xfail', 'xpass', 'skip'];
+  const body = rows.map(([k, c]) => [k, c.total, c.passed, c.failed, c.expectedFailures, c.unexpectedPasses, c.skipped].map(String));
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const fmt = (r: string[]) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  return [fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt)].join('\n');
+}
+
+/** One-line description of the run (shared by the headers of every format). */
+export function runLine(report: ReportJson): string {
+  const parts = [`runner ${report.runner.name} ${report.runner.version}`, `profile ${report.profile}`, `tolerance ${report.tolerance}`, `corpus ${report.corpusHash.slice(0, 12)} (${report.corpusSize} cases)`];
+  if (report.selection.filters.length > 0) parts.push(`filter ${report.selection.filters.join(' ')}`);
+  if (report.selection.shard) parts.push(`shard ${report.selection.shard.index}/${report.selection.shard.count}`);
+  if (report.mergedFrom !== undefined) parts.push(`merged from ${report.mergedFrom} reports`);
+  if (report.seed !== null) parts.push(`seed ${report.seed}`);
+  return parts.join(', ');
+}
