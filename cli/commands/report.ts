@@ -1,0 +1,142 @@
+/**
+ * `smoothl1 report merge <report.json>... -o <dir> [--formats ...]`: merge the reports of
+ * shards (or of separate runs over disjoint selections) of one configuration into one
+ * report, re-deriving the summary, and write every format from it.
+ * Exit codes: 0 merged and no unexpected outcome, 1 merged with unexpected outcomes,
+ * 2 usage error (missing/invalid report, reports that do not belong together).
+ */
+import { readFileSync } from 'node:fs';
+import type { CaseResultJson, ReportJson, TimingsJson } from '../../harness/results.js';
+import { summarize } from '../../harness/results.js';
+import { compareIds } from '../../harness/run.js';
+import { parseReport, ReportFormatError } from '../../reports/json.js';
+import { parseFormats, REPORT_FORMATS, writeReports } from '../../reports/index.js';
+import type { ReportFormat } from '../../reports/index.js';
+import { parseOptions, UsageError } from '../usage.js';
+
+function usage(): string {
+  return `usage: smoothl1 report merge <report.json>... -o <dir> [--formats ${REPORT_FORMATS.join(',')}]
+
+Merge shard reports of one configuration (same runner and version, profile, tolerance,
+corpus hash, seed and expectations file) into one report and write every format.
+A case may appear in only one of the reports. Exit code 1 when the merged report has
+unexpected outcomes.`;
+}
+
+/** Merge parsed reports; throws UsageError naming the first report that does not fit. */
+export function mergeReports(reports: { file: string; report: ReportJson }[]): ReportJson {
+  if (reports.length === 0) throw new UsageError('report merge needs at least one report.json');
+  const first = reports[0];
+  const key = (r: ReportJson) => ({
+    runner: `${r.runner.name} ${r.runner.version}`,
+    profile: r.profile,
+    tolerance: r.tolerance,
+    'corpus hash': r.corpusHash,
+    seed: String(r.seed),
+    'expectations file': r.expectations ? r.expectations.sha256 : 'none',
+  });
+  const k0 = key(first.report);
+  for (const { file, report } of reports.slice(1)) {
+    const k = key(report);
+    for (const field of Object.keys(k0) as (keyof typeof k0)[]) {
+      if (k[field] !== k0[field]) throw new UsageError(`cannot merge ${file} with ${first.file}: different ${field} (${k[field]} vs ${k0[field]})`);
+    }
+  }
+  const seen = new Map<string, string>();
+  const results: CaseResultJson[] = [];
+  for (const { file, report } of reports) {
+    for (const r of report.results) {
+      const other = seen.get(r.id);
+      if (other !== undefined) throw new UsageError(`cannot merge: case '${r.id}' is in both ${other} and ${file} (overlapping shards or the same report twice)`);
+      seen.set(r.id, file);
+      results.push(r);
+    }
+  }
+  results.sort((a, b) => compareIds(a.id, b.id));
+  const filters = first.report.selection.filters;
+  const sameFilters = reports.every(({ report }) => JSON.stringify(report.selection.filters) === JSON.stringify(filters));
+  let expectations = first.report.expectations;
+  if (expectations) {
+    // An entry is unused overall only when no shard used it.
+    const unused = reports.map(({ report }) => new Set(report.expectations!.unused));
+    expectations = { ...expectations, unused: expectations.unused.filter((id) => unused.every((s) => s.has(id))) };
+  }
+  const merged: ReportJson = {
+    format: 'smoothl1-report/1',
+    tool: first.report.tool,
+    runner: first.report.runner,
+    profile: first.report.profile,
+    tolerance: first.report.tolerance,
+    corpusHash: first.report.corpusHash,
+    corpusSize: first.report.corpusSize,
+    selection: { filters: sameFilters ? [...filters] : [...new Set(reports.flatMap(({ report }) => report.selection.filters))].sort(), shard: null, selected: results.length },
+    seed: first.report.seed,
+    expectations,
+    mergedFrom: reports.reduce((n, { report }) => n + (report.mergedFrom ?? 1), 0),
+    summary: summarize(results),
+    results,
+  };
+  // Timings survive only when every part has them (a partial sum would mislead).
+  if (reports.every(({ report }) => report.timings)) {
+    const timings: TimingsJson = {
+      startedAt: reports.map(({ report }) => report.timings!.startedAt).sort()[0],
+      totalMs: Math.round(reports.reduce((t, { report }) => t + report.timings!.totalMs, 0) * 100) / 100,
+      cases: {},
+    };
+    for (const r of results) {
+      for (const { report } of reports) {
+        const ms = report.timings!.cases[r.id];
+        if (ms !== undefined) timings.cases[r.id] = ms;
+      }
+    }
+    merged.timings = timings;
+  }
+  return merged;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    process.stdout.write(usage() + '\n');
+    return sub === undefined ? 2 : 0;
+  }
+  if (sub !== 'merge') throw new UsageError(`unknown report subcommand '${sub}'; expected 'merge'`);
+  const { options: o, positionals } = parseOptions(rest, {
+    output: { type: 'string', short: 'o' },
+    formats: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (o.help) {
+    process.stdout.write(usage() + '\n');
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError('report merge: give one or more report.json files');
+  if (o.output === undefined) throw new UsageError('report merge: -o <dir> (the folder for the merged reports) is required');
+  let formats: ReportFormat[] = [...REPORT_FORMATS];
+  if (o.formats !== undefined) {
+    const f = parseFormats(o.formats as string);
+    if (typeof f === 'string') throw new UsageError(f);
+    formats = f;
+  }
+  const parsed = positionals.map((file) => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    try {
+      return { file, report: parseReport(file, text) };
+    } catch (e) {
+      if (e instanceof ReportFormatError) throw new UsageError(e.message);
+      throw e;
+    }
+  });
+  const merged = mergeReports(parsed);
+  const written = writeReports(o.output as string, merged, formats);
+  const s = merged.summary;
+  process.stdout.write(
+    `merged ${parsed.length} reports: ${s.total} cases: ${s.passed} passed, ${s.failed} failed, ${s.expectedFailures} expected failures, ${s.unexpectedPasses} unexpected passes, ${s.skipped} skipped\nreports: ${written.join(', ')}\n`,
+  );
+  return s.failed + s.unexpectedPasses > 0 ? 1 : 0;
+}
