@@ -93,7 +93,13 @@ function matrix(results: readonly CaseResultJson[]): string {
         }
         const title = (failing.get(key) ?? []).slice(0, 20).join('\n');
         const bad = c.failed + c.unexpectedPasses;
-        const text = bad > 0 ? `${bad} fail / ${c.total}` : `${c.passed}/${c.total - c.skipped}${c.expectedFailures ? ` (${c.expectedFailures} xfail)` : ''}${c.skipped ? ` +${c.skipped} skip` : ''}`;
+        const checked = c.total - c.skipped;
+        const text =
+          bad > 0
+            ? `${bad} fail / ${c.total}`
+            : checked === 0
+              ? `${c.skipped} skipped`
+              : `${c.passed}/${checked}${c.expectedFailures ? ` (${c.expectedFailures} xfail)` : ''}${c.skipped ? ` +${c.skipped} skipped` : ''}`;
         out.push(`<td class="${cellClass(c)}"${title ? ` title="${escapeHtml(title)}"` : ''}>${escapeHtml(text)}</td>`);
       }
       out.push('</tr>');
