@@ -2,16 +2,17 @@
  * Vitest integration: check a JavaScript implementation from its own test suite.
  *
  *   // my-impl.conformance.test.ts
- *   import { defineConformanceSuite } from 'smoothl1-conformance/dist/runners/module/vitest.js';
+ *   import { defineConformanceSuite } from 'smoothl1-conformance/dist/adapters/vitest/conformance.js';
  *   import { smoothL1Loss } from '../src/loss.js';
  *   defineConformanceSuite(smoothL1Loss, { profile: 'cpu', tolerance: 'standard' });
  *
  * One vitest `test` per selected case, named by case id, so a failure reads like any
  * other test failure (with the rerun filter and the failing elements).
  *
- * Unlike the kernels in runners/, this file is harness-side code: it loads the corpus
- * and runs the checking engine, the same way cli/ does. The implementation it checks
- * still sees only the call arguments, never the expected outcome.
+ * This is harness-side code (it loads the corpus and runs the checking engine, as cli/
+ * does), so it lives outside runners/, whose files must never import harness/ or oracle/
+ * (test/architecture.test.ts). The implementation it checks still sees only the call
+ * arguments, never the expected outcome.
  */
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { LoadedCase, ProfileName, Runner, ToleranceLevel } from '../../common/types.js';
@@ -20,7 +21,7 @@ import { filterCases, loadCorpus, materialize } from '../../harness/cases/index.
 import { Checker, type CheckOutcome } from '../../harness/check.js';
 import { ExpectationMatcher, loadExpectations } from '../../harness/expectations.js';
 import { callWithTimeout } from '../../harness/run.js';
-import { runnerFromFunction, type SmoothL1Function } from './index.js';
+import { runnerFromFunction, type SmoothL1Function } from '../../runners/module/index.js';
 
 export interface ConformanceSuiteOptions {
   /** The documented platform whose behaviour is checked. Default 'cpu'. */
