@@ -55,6 +55,19 @@ describe('onnxruntime engine probes', () => {
     expect(Array.from((await run1(size, new ort.Tensor('float64', new Float64Array(0), [2, 0]))).data as BigInt64Array)).toEqual([0n]);
   });
 
+  it('ReduceSum of float64 accumulates serially: its error exceeds the pairwise bound (the runner sums pairwise)', async () => {
+    // [2^60, 1, 1, ..., 1]: a serial sum drops most of the ones (2^60 + 1 rounds back to
+    // 2^60); a pairwise sum adds the ones among themselves first. Exact sum: 2^60 + n - 1.
+    const n = 2 ** 17;
+    const x = new Float64Array(n).fill(1);
+    x[0] = 2 ** 60;
+    const bound = Math.ceil(Math.log2(n)) * 2 ** -53 * (2 ** 60 + n - 1); // = 17 * 128 = 2176
+    const exact = 2 ** 60 + n - 1; // a double (2^60 + 131071 rounds; the error below is measured in units far above that)
+    const sum = model([{ opType: 'ReduceSum', name: 's', inputs: ['x'], outputs: ['y'], attributes: [{ name: 'keepdims', i: 0 }] }], OnnxType.DOUBLE, OnnxType.DOUBLE, []);
+    const raw = ((await run1(sum, new ort.Tensor('float64', x, [n]))).data as Float64Array)[0];
+    expect(Math.abs(raw - exact)).toBeGreaterThan(bound);
+  });
+
   it('Cast float32 -> bfloat16 -> float32 on a graph input rounds to nearest even (it is not optimised away)', async () => {
     const bytes = model(
       [

@@ -193,6 +193,20 @@ describe('onnxruntime runner: engine edge cases', () => {
   });
 });
 
+describe('onnxruntime runner: float64 sums are pairwise', () => {
+  it('[2^60, 1 x (n-1)] sums within ceil(log2 n) u sum|L| (a serial sum loses ~n/lanes)', async () => {
+    // beta = 1, labels 0, linear branch L = |x| - 0.5: x = 1.5 gives L = 1 exactly; the big
+    // element gives 2^60 - 0.5, which rounds to 2^60.
+    const n = 2 ** 17;
+    const x = new Array<number>(n).fill(1.5);
+    x[0] = 2 ** 60;
+    const out = await output({ logits: t('float64', [n], x), labels: t('float64', [n], new Array<number>(n).fill(0)), reduction: str('sum') });
+    const exact = 2 ** 60 + (n - 1); // within 128 of the true 2^60 - 0.5 + (n - 1)
+    const bound = Math.ceil(Math.log2(n)) * 2 ** -53 * 2 ** 61;
+    expect(Math.abs(tensorToNumbers(out)[0] - exact)).toBeLessThanOrEqual(bound);
+  });
+});
+
 describe('onnxruntime runner: errors come from the validation front end', () => {
   it('beta = 0 on cpu is a RuntimeError', async () => {
     const r = await call({ logits: t('float32', [1], [1]), labels: t('float32', [1], [0]), beta: float(0) });
