@@ -1,0 +1,120 @@
+/**
+ * Exact arithmetic for the oracle: dyadic numbers (BigInt mantissa times a power of two),
+ * general rationals (for 1/beta, which is not dyadic) and correct rounding of an exact
+ * rational to any float format in any direction. Nothing here rounds through floating
+ * point: doubles appear only as exactly representable inputs and as the final,
+ * correctly rounded results.
+ */
+import { binaryExponent, pow2, type FloatFormat } from '../common/float-format.js';
+
+/** m * 2^e, exactly. */
+export interface Dyadic {
+  m: bigint;
+  e: number;
+}
+
+/** The exact dyadic value of a finite double. */
+export function dyadicOf(x: number): Dyadic {
+  if (x === 0) return { m: 0n, e: 0 };
+  let e = binaryExponent(x < 0 ? -x : x);
+  if (e < -1022) e = -1022; // double subnormal: quantum 2^-1074
+  e -= 52;
+  // x / 2^e is an integer below 2^53 (a power-of-two scaling, exact).
+  return { m: BigInt(x / pow2(e)), e };
+}
+
+/** Number of bits of n > 0 (floor(log2 n) + 1). */
+export function bitLength(n: bigint): number {
+  if (n < 0n) n = -n;
+  if (n === 0n) return 0;
+  if (n <= 0x1fffffffffffffn) return binaryExponent(Number(n)) + 1;
+  const s = n.toString(16);
+  return (s.length - 1) * 4 + (32 - Math.clz32(parseInt(s[0], 16)));
+}
+
+/** Rounding direction: 0 nearest-even, -1 toward -inf, +1 toward +inf. */
+export type Dir = -1 | 0 | 1;
+
+/**
+ * Round sign * num / den * 2^exp2 (num >= 0, den > 0) to the format, as a double.
+ * Finds floor(log2 |v|) exactly, scales to an integer quotient with p significant bits
+ * (fewer in the subnormal range), and decides the last bit from the remainder.
+ */
+export function roundScaled(neg: boolean, num: bigint, den: bigint, exp2: number, fmt: FloatFormat, dir: Dir): number {
+  if (num === 0n) return neg ? -0 : 0;
+  const k = bitLength(num) - bitLength(den);
+  // v >= 2^(k + exp2) <=> num >= den * 2^k
+  const ge = k >= 0 ? num >= den << BigInt(k) : num << BigInt(-k) >= den;
+  let e = k + exp2 - (ge ? 0 : 1);
+  if (e < fmt.emin) e = fmt.emin;
+  if (e > fmt.emax + 1) e = fmt.emax + 1; // beyond range: any e here overflows the same way
+  const qe = e - fmt.fractionBits;
+  const s = exp2 - qe;
+  let N = num;
+  let D = den;
+  if (s >= 0) N = num << BigInt(s);
+  else D = den << BigInt(-s);
+  let q = N / D;
+  const r = N - q * D;
+  // Magnitude rounding: away from zero for RN above the half (ties to even) or for a
+  // directed rounding that points away from zero.
+  const away = dir === 0 ? 2n * r > D || (2n * r === D && (q & 1n) === 1n) : r !== 0n && (dir > 0) !== neg;
+  if (away) q += 1n;
+  let v = Number(q) * pow2(qe);
+  if (v > fmt.maxFinite) v = dir === 0 || (dir > 0) !== neg ? Infinity : fmt.maxFinite;
+  return neg ? -v : v;
+}
+
+export function roundDyadic(x: Dyadic, fmt: FloatFormat, dir: Dir): number {
+  return roundScaled(x.m < 0n, x.m < 0n ? -x.m : x.m, 1n, x.e, fmt, dir);
+}
+
+/** Exact rational n / d with d > 0 (normalised by gcd when asked). */
+export interface Rational {
+  n: bigint;
+  d: bigint;
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  if (a < 0n) a = -a;
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
+}
+
+export const R = {
+  of(n: bigint, d = 1n): Rational {
+    if (d === 0n) throw new RangeError('rational with zero denominator');
+    if (d < 0n) [n, d] = [-n, -d];
+    const g = gcd(n, d);
+    return g > 1n ? { n: n / g, d: d / g } : { n, d };
+  },
+  fromDyadic(x: Dyadic): Rational {
+    return x.e >= 0 ? R.of(x.m << BigInt(x.e)) : R.of(x.m, 1n << BigInt(-x.e));
+  },
+  fromNumber(x: number): Rational {
+    if (!Number.isFinite(x)) throw new RangeError(`rational from non-finite ${x}`);
+    return R.fromDyadic(dyadicOf(x));
+  },
+  add: (a: Rational, b: Rational): Rational => R.of(a.n * b.d + b.n * a.d, a.d * b.d),
+  sub: (a: Rational, b: Rational): Rational => R.of(a.n * b.d - b.n * a.d, a.d * b.d),
+  mul: (a: Rational, b: Rational): Rational => R.of(a.n * b.n, a.d * b.d),
+  div: (a: Rational, b: Rational): Rational => R.of(a.n * b.d, a.d * b.n),
+  cmp: (a: Rational, b: Rational): number => {
+    const l = a.n * b.d;
+    const r = b.n * a.d;
+    return l < r ? -1 : l > r ? 1 : 0;
+  },
+  min: (a: Rational, b: Rational): Rational => (R.cmp(a, b) <= 0 ? a : b),
+  max: (a: Rational, b: Rational): Rational => (R.cmp(a, b) >= 0 ? a : b),
+  pow2(k: number): Rational {
+    return k >= 0 ? { n: 1n << BigInt(k), d: 1n } : { n: 1n, d: 1n << BigInt(-k) };
+  },
+  round(a: Rational, fmt: FloatFormat, dir: Dir): number {
+    const neg = a.n < 0n;
+    return roundScaled(neg, neg ? -a.n : a.n, a.d, 0, fmt, dir);
+  },
+  toString: (a: Rational): string => (a.d === 1n ? `${a.n}` : `${a.n}/${a.d}`),
+};
+
+/** Extended exact values of the reference: a finite rational, an infinity, or NaN. */
+export type ExtValue = { kind: 'finite'; value: Rational } | { kind: 'inf'; neg: boolean } | { kind: 'nan' };

@@ -1,0 +1,8 @@
+/**
+ * The exact reference oracle (ARCHITECTURE.md "oracle/index.ts"): expected outcomes per
+ * profile, the exact loss correctly rounded, acceptance intervals of the error model
+ * (spec/fp-primer.md) and the value check that applies them.
+ */
+export { computeReference, betaValue, reductionValue, referenceBits, exactElementLoss, type OracleOutput } from './reference.js';
+export { expectOutcome, applicableErrors, outputDType, type ExpectOptions } from './expect.js';
+export { roundScaled, roundDyadic, dyadicOf, bitLength, R, type Dyadic, type Rational, type ExtValue, type Dir } from './exact.js';

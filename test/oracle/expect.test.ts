@@ -1,0 +1,100 @@
+/**
+ * expectOutcome on every profile for every error kind, the precedence of spec
+ * checkOrder, promotion, and the NaN-beta ambiguity. Expected error types come from
+ * spec/profiles.json; which kinds apply is derived here by hand per profile.
+ */
+import { describe, expect, it } from 'vitest';
+import { expectOutcome } from '../../oracle/index.js';
+import { profileNames, profilesSpec, type ErrorKind } from '../../common/spec-data.js';
+import { allocTensor, tensorFromNumbers } from '../../common/tensor.js';
+import type { ArgValue, CallArgs, DType, FloatDType, ProfileName } from '../../common/types.js';
+
+const T = (dtype: DType, shape: number[] = [2]): ArgValue => ({ type: 'tensor', tensor: allocTensor(dtype, shape) });
+const base = (dtype: FloatDType = 'float32'): CallArgs => ({ logits: T(dtype), labels: T(dtype) });
+const err = (kind: ErrorKind) => ({ error: profilesSpec().errors[kind].type, kind });
+
+describe('expectOutcome error kinds on every profile', () => {
+  for (const p of profileNames()) {
+    const prof = profilesSpec().profiles[p];
+    it(`${p}: each error kind`, () => {
+      expect(expectOutcome({ ...base(), beta: { type: 'str', value: '1' } }, p)).toEqual(err('beta-bad-type'));
+      for (const b of [{ type: 'none' }, { type: 'list', value: [1] }, T('float32', [])] as ArgValue[]) {
+        expect(expectOutcome({ ...base(), beta: b }, p)).toEqual(err('beta-bad-type'));
+      }
+      for (const r of [{ type: 'none' }, { type: 'int', value: 1n }, { type: 'str', value: 'Mean' }, { type: 'str', value: '' }] as ArgValue[]) {
+        expect(expectOutcome({ ...base(), reduction: r }, p)).toEqual(err('invalid-reduction'));
+      }
+      expect(expectOutcome({ logits: { type: 'list', value: [1, 2] }, labels: T('float32') }, p)).toEqual(err('input-not-tensor'));
+      expect(expectOutcome({ logits: T('float32'), labels: { type: 'float', value: 1 } }, p)).toEqual(err('input-not-tensor'));
+      for (const d of ['int32', 'int64', 'uint8', 'bool', 'complex64'] as DType[]) {
+        expect(expectOutcome({ logits: T(d), labels: T(d) }, p)).toEqual(err('unsupported-dtype'));
+      }
+      for (const d of ['float16', 'bfloat16', 'float32', 'float64'] as FloatDType[]) {
+        const o = expectOutcome(base(d), p);
+        if (prof.dtypes.includes(d)) expect(o).toMatchObject({ output: { dtype: d, shape: [2] } });
+        else expect(o).toEqual(err('unsupported-dtype'));
+      }
+      expect(expectOutcome({ logits: T('float32', [2]), labels: T('float32', [2, 1]) }, p)).toEqual(err('shape-mismatch'));
+      expect(expectOutcome({ logits: T('float32', [1]), labels: T('float32', [2]) }, p)).toEqual(err('shape-mismatch'));
+      // beta range: negative always out of range; 0 and -0.0 only for gt0; a positive
+      // double that rounds to 0 in float32 (1e-50) is 0.
+      expect(expectOutcome({ ...base(), beta: { type: 'float', value: -1 } }, p)).toEqual(err('beta-out-of-range'));
+      expect(expectOutcome({ ...base(), beta: { type: 'int', value: -1n } }, p)).toEqual(err('beta-out-of-range'));
+      for (const b of [{ type: 'float', value: 0 }, { type: 'float', value: -0 }, { type: 'float', value: 1e-50 }, { type: 'bool', value: false }, { type: 'int', value: 0n }] as ArgValue[]) {
+        const o = expectOutcome({ ...base(), beta: b }, p);
+        if (prof.beta.rule === 'gt0') expect(o).toEqual(err('beta-out-of-range'));
+        else expect(o).toMatchObject({ output: { dtype: 'float32' } });
+      }
+    });
+  }
+  it('cpu/gpu reject 0 and ascend accepts it (the documented rules)', () => {
+    const b: ArgValue = { type: 'float', value: 0 };
+    expect(expectOutcome({ ...base(), beta: b }, 'cpu')).toEqual({ error: 'RuntimeError', kind: 'beta-out-of-range' });
+    expect(expectOutcome({ ...base(), beta: b }, 'gpu')).toEqual({ error: 'RuntimeError', kind: 'beta-out-of-range' });
+    expect(expectOutcome({ ...base(), beta: b }, 'ascend')).toMatchObject({ output: { dtype: 'float32', shape: [2], bits: ['00000000', '00000000'] } });
+  });
+});
+
+describe('mixed dtypes', () => {
+  const mixed = (a: FloatDType, b: FloatDType): CallArgs => ({ logits: T(a), labels: T(b) });
+  it('promote on cpu and ascend, error (any type) on gpu', () => {
+    expect(expectOutcome(mixed('float16', 'float32'), 'cpu')).toMatchObject({ output: { dtype: 'float32' } });
+    expect(expectOutcome(mixed('float16', 'float64'), 'cpu')).toMatchObject({ output: { dtype: 'float64' } });
+    expect(expectOutcome(mixed('float16', 'float32'), 'gpu')).toEqual({ error: 'any', kind: 'dtype-mismatch' });
+    expect(expectOutcome(mixed('float16', 'bfloat16'), 'ascend')).toMatchObject({ output: { dtype: 'float32' } });
+    // cpu has no bfloat16: unsupported before anything else
+    expect(expectOutcome(mixed('float16', 'bfloat16'), 'cpu')).toEqual({ error: 'RuntimeError', kind: 'unsupported-dtype' });
+    // ascend: float32 + float64 -> float64, which ascend does not support
+    expect(expectOutcome(mixed('float32', 'float64'), 'ascend')).toEqual({ error: 'RuntimeError', kind: 'unsupported-dtype' });
+  });
+});
+
+describe('precedence (spec checkOrder) and special outcomes', () => {
+  it('reports the first applicable kind in checkOrder', () => {
+    const all: CallArgs = { logits: { type: 'list', value: [] }, labels: T('int32'), beta: { type: 'str', value: 'x' }, reduction: { type: 'str', value: 'MEAN' } };
+    const order = profilesSpec().checkOrder;
+    for (const p of profileNames() as ProfileName[]) {
+      expect(expectOutcome(all, p)).toEqual(err(order[0]));
+      const noBeta = { ...all, beta: { type: 'float', value: -1 } as ArgValue };
+      const expectedKind = order.filter((k) => ['invalid-reduction', 'input-not-tensor', 'unsupported-dtype', 'beta-out-of-range'].includes(k))[0];
+      expect(expectOutcome(noBeta, p)).toEqual(err(expectedKind));
+    }
+    // shape mismatch and a bad beta value: shape-mismatch is listed before beta-out-of-range
+    expect(order.indexOf('shape-mismatch')).toBeLessThan(order.indexOf('beta-out-of-range'));
+    expect(expectOutcome({ logits: T('float32', [1]), labels: T('float32', [2]), beta: { type: 'float', value: -1 } }, 'cpu')).toEqual(err('shape-mismatch'));
+  });
+  it('NaN beta admits the error or the all-NaN output, with a note', () => {
+    const o = expectOutcome({ ...base(), beta: { type: 'float', value: NaN } }, 'cpu');
+    expect(o).toMatchObject({ anyOf: [{ error: 'RuntimeError', kind: 'beta-out-of-range' }, { output: { dtype: 'float32', shape: [2], bits: ['7fc00000', '7fc00000'] } }] });
+    expect((o as { note: string }).note).toMatch(/NaN/);
+  });
+  it('outputs carry dtype, shape ([] for reductions) and correctly rounded bits', () => {
+    const args: CallArgs = {
+      logits: { type: 'tensor', tensor: tensorFromNumbers('float16', [3], [1, 2, 3]) },
+      labels: { type: 'tensor', tensor: tensorFromNumbers('float16', [3], [1, 2, 2]) },
+    };
+    expect(expectOutcome(args, 'cpu')).toEqual({ output: { dtype: 'float16', shape: [3], bits: ['0000', '0000', '3800'] } });
+    expect(expectOutcome({ ...args, reduction: { type: 'str', value: 'sum' } }, 'gpu')).toEqual({ output: { dtype: 'float16', shape: [], bits: ['3800'] } });
+    expect(expectOutcome({ ...args, reduction: { type: 'str', value: 'mean' } }, 'ascend', { withBits: false })).toEqual({ output: { dtype: 'float16', shape: [] } });
+  });
+});
