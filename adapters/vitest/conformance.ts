@@ -30,6 +30,8 @@ export interface ConformanceSuiteOptions {
   tolerance?: ToleranceLevel;
   /** Case selection, as `smoothl1 run --filter` (id globs, folders, tags; comma-separated). */
   filter?: string;
+  /** A further selection in code, applied after `filter`. */
+  select?: (c: LoadedCase) => boolean;
   /** Expectations file listing known failures (spec/expectations.schema.json). */
   expectations?: string;
   /** Corpus folder. Default: the package's cases/. */
@@ -62,7 +64,7 @@ export function defineConformanceSuite(impl: SmoothL1Function | Runner, options:
   const timeoutMs = options.timeoutMs ?? 10_000;
   const runner: Runner = typeof impl === 'function' ? runnerFromFunction(impl) : impl;
   const all = options.casesDir ? loadCorpus(options.casesDir) : loadCorpus();
-  const cases = filterCases(all, options.filter).filter((c) => c.profiles.includes(profile));
+  const cases = filterCases(all, options.filter).filter((c) => c.profiles.includes(profile) && (options.select ? options.select(c) : true));
   if (cases.length === 0) throw new Error(`defineConformanceSuite: no case applies to profile ${profile}${options.filter ? ` with filter ${JSON.stringify(options.filter)}` : ''}`);
   const matcher = options.expectations ? new ExpectationMatcher(loadExpectations(options.expectations)) : undefined;
   const checker = new Checker({ profile, tolerance, rerunPrefix: `npx smoothl1 run --profile ${profile} --tolerance ${tolerance}` });

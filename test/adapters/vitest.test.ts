@@ -1,0 +1,41 @@
+/**
+ * defineConformanceSuite used as a third party would: on the in-repo CPU kernel's plain
+ * function (runners/cpu smoothL1Loss(args, profile)), one vitest test per case. A second
+ * suite wraps the same function with a deliberate bug and lists the cases it breaks as
+ * known failures, which proves the generated tests can fail and that expectations apply.
+ */
+import { join } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import type { CallArgs, LoadedCase, RunContext } from '../../common/types.js';
+import { defineConformanceSuite } from '../../adapters/vitest/conformance.js';
+import { smoothL1Loss } from '../../runners/cpu/index.js';
+
+defineConformanceSuite((args: CallArgs, ctx: RunContext) => smoothL1Loss(args, ctx.profile), {
+  profile: 'cpu',
+  tolerance: 'standard',
+  title: 'defineConformanceSuite on runners/cpu (profile cpu)',
+});
+
+// The same kernel, but reporting every error as a plain 'Error': each case whose expected
+// outcome is one named error type must fail (wrong-error-type), so listing them all as
+// expected failures keeps this suite green; were the generated tests unable to fail, the
+// listed cases would be unexpected passes and fail.
+const dir = mkdtempSync(join(tmpdir(), 'smoothl1-vitest-'));
+const expectations = join(dir, 'renamed-errors.json');
+writeFileSync(expectations, JSON.stringify({ expectations: [{ id: '**', reason: 'errors renamed to Error on purpose', statuses: ['wrong-error-type'] }] }));
+defineConformanceSuite(
+  (args: CallArgs, ctx: RunContext) => {
+    const r = smoothL1Loss(args, ctx.profile);
+    return r.kind === 'error' ? { ...r, errorType: 'Error' } : r;
+  },
+  {
+    profile: 'cpu',
+    expectations,
+    select: (c: LoadedCase) => {
+      const o = c.expected.cpu;
+      return o !== undefined && 'error' in o && o.error !== 'any';
+    },
+    title: 'defineConformanceSuite with a deliberate bug, known failures listed',
+  },
+);
