@@ -26,11 +26,47 @@
  * that allow beta = 0, where the quadratic branch is never taken and the loss is |d|).
  */
 
+/*
+ * Float32 storage runs branch-free. With random data `|d| < beta` is a coin flip, and a
+ * mispredicted branch per element made the loops ~5x slower (87 ms vs 17 ms for a 10M
+ * sum on the development machine); Math.min and `?:` compile to branches in V8 too. So
+ * the loss is rewritten with m = min(|d|, beta) and x = max(|d| - beta, 0), the latter
+ * computed as 0.5 * (e + |e|), which is exact (e + e, or e + (-e) = +0):
+ *
+ *   loss = 0.5 * m^2 / beta + x
+ *
+ * which is 0.5 d^2 / beta + 0 when |d| < beta and 0.5 beta + (|d| - beta) otherwise. In
+ * float64 arithmetic both are within a few float64 ulps of the exact loss, far below
+ * float32 resolution. The form needs 0 < beta < inf, and it turns |d| = inf into NaN
+ * (inf - inf in m); so beta = 0 or inf takes the branching loop (its branch is then
+ * perfectly predictable), and a NaN in the running sum of m, which appears exactly when
+ * some |d| is inf or NaN, sends the affected elements (or the whole sum) to the branching
+ * form, which follows the IEEE rules of the formula as written.
+ */
+
 /** Elementwise loss of float32-storage inputs, computed in float64, stored (rounded) into out. */
 export function lossF32(a: Float32Array, b: Float32Array, beta: number, out: Float32Array): void {
+  if (!(beta > 0 && beta < Infinity)) return lossF32Branching(a, b, beta, out, false);
+  const c = 0.5 / beta;
+  const n = out.length;
+  let probe = 0;
+  for (let i = 0; i < n; i++) {
+    const ad = Math.abs(a[i] - b[i]);
+    const e = ad - beta;
+    const x = 0.5 * (e + Math.abs(e));
+    const m = ad - x;
+    probe += m;
+    out[i] = m * m * c + x;
+  }
+  if (probe !== probe) lossF32Branching(a, b, beta, out, true);
+}
+
+/** The loss as written, for every element or (onlyNaN) for the elements the branch-free loop left NaN. */
+function lossF32Branching(a: Float32Array, b: Float32Array, beta: number, out: Float32Array, onlyNaN: boolean): void {
   const halfBeta = 0.5 * beta;
   const n = out.length;
   for (let i = 0; i < n; i++) {
+    if (onlyNaN && out[i] === out[i]) continue;
     const ad = Math.abs(a[i] - b[i]);
     out[i] = ad < beta ? (0.5 * ad * ad) / beta : ad - halfBeta;
   }
@@ -40,14 +76,43 @@ export function lossF32(a: Float32Array, b: Float32Array, beta: number, out: Flo
 const BLOCK = 4096;
 
 /**
- * Sum of the losses of float32-storage inputs, in float64: plain float64 sums of blocks,
- * combined with a compensated sum so that the total is as good as float64 allows.
+ * Sum of the losses of float32-storage inputs, in float64: plain float64 sums of blocks
+ * (the squares and the linear parts apart, so no division per element), combined with a
+ * compensated sum so that the total is as good as float64 allows.
  */
 export function sumF32(a: Float32Array, b: Float32Array, beta: number): number {
+  if (!(beta > 0 && beta < Infinity)) return sumF32Branching(a, b, beta);
+  const c = 0.5 / beta;
+  const n = a.length;
+  let s = 0;
+  let comp = 0;
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = start + BLOCK < n ? start + BLOCK : n;
+    let squares = 0;
+    let linear = 0;
+    for (let i = start; i < end; i++) {
+      const ad = Math.abs(a[i] - b[i]);
+      const e = ad - beta;
+      const x = 0.5 * (e + Math.abs(e));
+      const m = ad - x;
+      squares += m * m;
+      linear += x;
+    }
+    const block = squares * c + linear;
+    const t = s + block;
+    const bp = t - s;
+    comp += s - (t - bp) + (block - bp);
+    s = t;
+  }
+  // NaN: some |d| was inf or NaN; the branching form gives the IEEE answer (inf or NaN).
+  return s !== s ? sumF32Branching(a, b, beta) : finish(s, comp);
+}
+
+function sumF32Branching(a: Float32Array, b: Float32Array, beta: number): number {
   const halfBeta = 0.5 * beta;
   const n = a.length;
   let s = 0;
-  let c = 0;
+  let comp = 0;
   for (let start = 0; start < n; start += BLOCK) {
     const end = start + BLOCK < n ? start + BLOCK : n;
     let block = 0;
@@ -57,10 +122,10 @@ export function sumF32(a: Float32Array, b: Float32Array, beta: number): number {
     }
     const t = s + block;
     const bp = t - s;
-    c += s - (t - bp) + (block - bp);
+    comp += s - (t - bp) + (block - bp);
     s = t;
   }
-  return finish(s, c);
+  return finish(s, comp);
 }
 
 /**

@@ -186,11 +186,65 @@ describe('cpu kernel: special values', () => {
       expect(values(smoothL1Loss({ logits: f64([1, NaN, 2]), labels: f64([0, 0, 0]), reduction: str(reduction) }, 'cpu'))[0]).toBeNaN();
       expect(values(smoothL1Loss({ logits: f64([1, Infinity, 2]), labels: f64([0, 0, 0]), reduction: str(reduction) }, 'cpu'))).toEqual([Infinity]);
       expect(values(smoothL1Loss({ logits: f32([Infinity, NaN]), labels: f32([0, 0]), reduction: str(reduction) }, 'cpu'))[0]).toBeNaN();
+      expect(values(smoothL1Loss({ logits: f32([1, -Infinity, 2]), labels: f32([0, 0, 0]), reduction: str(reduction) }, 'cpu'))).toEqual([Infinity]);
+      expect(values(smoothL1Loss({ logits: f32([Infinity]), labels: f32([Infinity]), reduction: str(reduction) }, 'cpu'))[0]).toBeNaN();
     }
+  });
+
+  it('non-finite elements among many finite ones keep their IEEE values (none)', () => {
+    const n = 10_000;
+    const a = new Float32Array(n).fill(3);
+    a[17] = Infinity;
+    a[4242] = NaN;
+    a[9999] = -Infinity;
+    const b = new Float32Array(n);
+    b[9999] = -Infinity;
+    const r = values(smoothL1Loss({ logits: t('float32', [n], a), labels: t('float32', [n], b) }, 'cpu'));
+    expect(r[17]).toBe(Infinity);
+    expect(r[4242]).toBeNaN();
+    expect(r[9999]).toBeNaN(); // -inf - (-inf)
+    expect(r.filter((x) => x === 2.5).length).toBe(n - 3);
   });
 
   it('beta = inf (a float beyond float32): every finite difference is quadratic -> 0', () => {
     expect(values(smoothL1Loss({ logits: f32([1e30, 0]), labels: f32([0, 0]), beta: float(1e300) }, 'cpu'))).toEqual([0, 0]);
+  });
+});
+
+describe('cpu kernel: agreement with the formula as written', () => {
+  it('float32: random inputs and betas match fround(0.5*d*d/beta or |d| - beta/2 in float64) within 1 ulp, nearly always exactly', () => {
+    // An independent, obviously-correct evaluation: the formula in float64, rounded once.
+    // The kernel computes in a different (branch-free) order, so a float64 rounding can
+    // tip a float32 tie the other way: allow 1 ulp, but demand exact agreement in bulk.
+    let state = 12345;
+    const rnd = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    let exact = 0;
+    let total = 0;
+    for (const scale of [1e-30, 1e-3, 1, 1e3, 1e30]) {
+      const betas = [scale * 0.37, scale, scale * 5.5, Math.fround(scale * rnd() * 4)];
+      const n = 2000;
+      const a = new Float32Array(n).map(() => (rnd() - 0.5) * 8 * scale);
+      const b = new Float32Array(n).map(() => (rnd() - 0.5) * 8 * scale);
+      for (const beta of betas) {
+        const bf = Math.fround(beta);
+        const r = values(smoothL1Loss({ logits: t('float32', [n], a), labels: t('float32', [n], b), beta: float(beta) }, 'cpu'));
+        for (let i = 0; i < n; i++) {
+          const d = Math.abs(a[i] - b[i]);
+          const want = Math.fround(d < bf ? (0.5 * d * d) / bf : d - 0.5 * bf);
+          total++;
+          if (r[i] === want) exact++;
+          else expect(Math.abs(r[i] - want), `a=${a[i]} b=${b[i]} beta=${bf}`).toBeLessThanOrEqual(Math.abs(want) * 2 ** -23);
+        }
+        const sum = values(smoothL1Loss({ logits: t('float32', [n], a), labels: t('float32', [n], b), beta: float(beta), reduction: str('sum') }, 'cpu'))[0];
+        let ref = 0;
+        for (let i = 0; i < n; i++) {
+          const d = Math.abs(a[i] - b[i]);
+          ref += d < bf ? (0.5 * d * d) / bf : d - 0.5 * bf;
+        }
+        expect(Math.abs(sum - Math.fround(ref))).toBeLessThanOrEqual(Math.abs(ref) * 2 ** -23);
+      }
+    }
+    expect(exact / total).toBeGreaterThan(0.999);
   });
 });
 
