@@ -1,0 +1,68 @@
+/**
+ * Wall time of checking the whole default corpus with the CPU runner, as a user runs it:
+ * `node dist/cli/main.js run --runner cpu` in a child process, start-up included (Node,
+ * module loading, corpus loading and validation, oracle, checks, report writing).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { registerBenchmark, sig } from './benchmarks.js';
+import type { BenchFigure, BenchResult } from './benchmarks.js';
+
+/** Full corpus runs take seconds each: a few are enough for a median. */
+const MAX_REPEATS = 3;
+
+registerBenchmark({
+  name: 'corpus-run-cpu',
+  description: 'smoothl1 run --runner cpu over the default corpus (child process, wall time incl. start-up)',
+  order: 10,
+  async run(ctx): Promise<BenchResult> {
+    const cli = join(ctx.root, 'dist', 'cli', 'main.js');
+    const base: Pick<BenchResult, 'name' | 'description' | 'figures'> = { name: this.name, description: this.description, figures: [] as BenchFigure[] };
+    if (!existsSync(join(ctx.root, 'dist', 'cli', 'commands', 'run.js'))) {
+      return { ...base, setup: {}, skipped: 'dist/cli/commands/run.js is missing (build first: npm run build)' };
+    }
+    const repeats = Math.max(1, Math.min(MAX_REPEATS, ctx.repeats));
+    const dir = mkdtempSync(join(tmpdir(), 'smoothl1-bench-'));
+    const args = [cli, 'run', '--runner', 'cpu', '--report-dir', dir, '--formats', 'json', '--quiet'];
+    const times: number[] = [];
+    let summary: Record<string, number> | undefined;
+    let exitCode: number | null = null;
+    try {
+      for (let i = 0; i < repeats; i++) {
+        ctx.log(`corpus-run-cpu: run ${i + 1}/${repeats}...`);
+        const t0 = process.hrtime.bigint();
+        const r = spawnSync(process.execPath, args, { cwd: ctx.root, encoding: 'utf8', maxBuffer: 64 << 20 });
+        times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        exitCode = r.status;
+        // 0 = all as expected, 1 = some unexpected outcomes: both are complete runs worth timing.
+        if (r.status !== 0 && r.status !== 1) {
+          return { ...base, setup: { command: `node ${args.slice(0, 3).join(' ')} ...` }, skipped: `the run failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split('\n').slice(-5).join(' | ')}` };
+        }
+        const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { summary: Record<string, number> };
+        summary = report.summary;
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+    const median = sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    const total = summary?.total ?? 0;
+    return {
+      ...base,
+      setup: {
+        command: 'node dist/cli/main.js run --runner cpu --formats json --quiet',
+        repeats,
+        'exit code': exitCode ?? -1,
+      },
+      figures: [
+        { metric: 'wall time (median)', value: sig(median), unit: 'ms' },
+        { metric: 'cases', value: total, unit: 'cases' },
+        { metric: 'passed', value: summary?.passed ?? null, unit: 'cases' },
+        { metric: 'unexpected failures', value: summary?.failed ?? null, unit: 'cases' },
+        { metric: 'per case (wall / cases)', value: total > 0 ? sig(median / total, 3) : null, unit: 'ms' },
+      ],
+    };
+  },
+});
