@@ -100,6 +100,18 @@ describe('smoothl1 export-onnx', () => {
     await expect(main(['-o', join(dir, 'no-such-folder', 'm.onnx')])).rejects.toThrow(/does not exist/);
   });
 
+  it("-o - writes the model bytes to stdout", async () => {
+    const chunks: Uint8Array[] = [];
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => (chunks.push(typeof c === 'string' ? Buffer.from(c) : c), true));
+    try {
+      expect(await main(['--dtype', 'float64', '--reduction', 'sum', '-o', '-'])).toBe(0);
+    } finally {
+      out.mockRestore();
+    }
+    const { buildSmoothL1Model } = await import('../../runners/onnxruntime/graph.js');
+    expect(Buffer.concat(chunks).equals(Buffer.from(buildSmoothL1Model({ dtype: 'float64', reduction: 'sum', beta: 1 })))).toBe(true);
+  });
+
   it('refuses to overwrite an existing file without --force', async () => {
     const file = join(dir, 'exists.onnx');
     writeFileSync(file, 'x');
