@@ -69,6 +69,11 @@ export interface RunOptions {
   expectations?: Expectations | null;
   /** Rerun command without its --filter (see CheckerOptions.rerunPrefix). */
   rerunPrefix: string;
+  /**
+   * A checker to reuse (same profile and tolerance): its oracle cache then spans several
+   * runs over the same cases, e.g. several implementations checked in one process.
+   */
+  checker?: Checker;
   /** Called after each case (progress display). */
   onResult?: (r: CaseResultJson, done: number, total: number) => void;
 }
@@ -136,7 +141,7 @@ export async function callWithTimeout(runner: Runner, args: CallArgs, profile: P
  */
 export async function runCases(opts: RunOptions): Promise<RunOutcome> {
   const { runner, profile, tolerance } = opts;
-  const checker = new Checker({ profile, tolerance, rerunPrefix: opts.rerunPrefix });
+  const checker = opts.checker ?? new Checker({ profile, tolerance, rerunPrefix: opts.rerunPrefix });
   const matcher = opts.expectations ? new ExpectationMatcher(opts.expectations) : undefined;
   const cases = [...opts.cases].sort((a, b) => compareIds(a.id, b.id));
   const results: CaseResultJson[] = [];
