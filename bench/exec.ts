@@ -4,7 +4,8 @@
  * runner contract forbids concurrent run() calls) and pipelined calls (requests written
  * ahead of the answers, which protocol 1 allows).
  *
- * bench/main.ts calls `benchExec()`; standalone: `node dist/bench/exec.js [cases]`.
+ * Registered as benchmark 'exec-numpy' for `npm run bench` (bench/main.ts imports this
+ * module); `benchExec()` is exported for direct use; standalone: `node dist/bench/exec.js [cases]`.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { packageRoot } from '../common/spec-data.js';
 import type { CallArgs, RunContext } from '../common/types.js';
 import { createRunner } from '../runners/exec/index.js';
+import { registerBenchmark } from './benchmarks.js';
 
 export interface ExecBenchResult {
   /** The implementation measured, or why nothing was measured. */
@@ -78,6 +80,25 @@ export function formatExecBench(r: ExecBenchResult): string {
     `  pipelined:                      ${r.pipelinedCasesPerSec} cases/s`,
   ].join('\n');
 }
+
+registerBenchmark({
+  name: 'exec-numpy',
+  description: 'exec runner + numpy template: process start-up and small cases per second (one at a time, pipelined)',
+  order: 20,
+  async run() {
+    const r = await benchExec();
+    const base = { name: 'exec-numpy', description: 'exec runner + numpy template: process start-up and small cases per second (one at a time, pipelined)', setup: { implementation: r.implementation, cases: r.cases } };
+    if (r.skipped) return { ...base, figures: [], skipped: r.skipped };
+    return {
+      ...base,
+      figures: [
+        { metric: 'start-up + first answer', value: r.startupMs ?? null, unit: 'ms' },
+        { metric: 'one call at a time', value: r.sequentialCasesPerSec ?? null, unit: 'cases/s' },
+        { metric: 'pipelined', value: r.pipelinedCasesPerSec ?? null, unit: 'cases/s' },
+      ],
+    };
+  },
+});
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const n = process.argv[2] ? Number(process.argv[2]) : undefined;
