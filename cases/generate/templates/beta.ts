@@ -1,0 +1,141 @@
+/** The beta argument, and |d| at the branch switch (threshold). */
+import type { CaseSpec } from '../build-case.js';
+import { FLOAT_DTYPES, floats, pyBool, pyFloat, pyInt, pyList, pyNone, pyStr } from '../tensors.js';
+import { floatFormat } from '../../../common/float-format.js';
+import type { FloatDType, ValueJson } from '../../../common/types.js';
+
+interface BetaCase {
+  name: string;
+  beta: ValueJson | undefined;
+  tags: string[];
+  why: string;
+  /** Extra dtypes (besides float32) the value is worth trying in. */
+  dtypes?: FloatDType[];
+}
+
+const BETAS: BetaCase[] = [
+  { name: 'default', beta: undefined, tags: [], why: 'beta not passed: the default 1.0 applies' },
+  { name: 'one', beta: pyFloat('1.0'), tags: ['beta:one'], why: 'beta = 1.0 passed explicitly: same result as the default' },
+  { name: 'half', beta: pyFloat('0.5'), tags: ['beta:fraction'], why: 'beta = 0.5 (exact in every format)', dtypes: ['float16', 'bfloat16', 'float64'] },
+  { name: 'tenth', beta: pyFloat('0.1'), tags: ['beta:fraction'], why: 'beta = 0.1 is used as its float32 value 0.100000001490116...; a float64 implementation that uses the double 0.1 moves the branch switch and the quotient', dtypes: ['float16', 'bfloat16', 'float64'] },
+  { name: 'tiny', beta: pyFloat('1e-7'), tags: ['beta:tiny'], why: 'beta = 1e-7: almost every element is on the linear branch; not representable in float16 (rounds to 2^-23 there); one Ascend kernel zeroes the quadratic branch below 1e-6', dtypes: ['float16', 'float64'] },
+  { name: 'subnormal', beta: pyFloat('1.401298464324817e-45'), tags: ['beta:subnormal'], why: "beta = 2^-149, float32's smallest subnormal: positive, so valid on every profile; a flush-to-zero implementation sees 0 (an error on cpu/gpu)", dtypes: ['float16', 'float64'] },
+  { name: 'underflow-to-zero', beta: pyFloat('1e-50'), tags: ['beta:underflow-to-zero'], why: 'beta = 1e-50 is positive as a Python float but its float32 value is 0: cpu/gpu reject it (RuntimeError), ascend accepts it as beta = 0 (pure L1)', dtypes: ['float64'] },
+  { name: 'huge', beta: pyFloat('1e30'), tags: ['beta:huge'], why: 'beta = 1e30: every element is on the quadratic branch and tiny; in float16 beta itself overflows to inf', dtypes: ['float16', 'float64'] },
+  { name: 'above-float16-max', beta: pyFloat('70000.0'), tags: ['beta:above-float16-max'], why: "beta = 70000 is above float16's largest finite value 65504: an implementation that rounds beta to float16 gets inf and returns 0 for every finite d", dtypes: ['float16'] },
+  { name: 'int-2', beta: pyInt(2), tags: ['beta:int'], why: 'beta passed as the int 2: ints are accepted and used as floats' },
+  { name: 'int-big', beta: pyInt(10n ** 40n), tags: ['beta:int', 'beta:big-int'], why: 'beta = 10**40 as an int: beyond float32 range, its float32 value is +inf, so the quadratic branch gives 0 for every finite d' },
+  { name: 'bool-true', beta: pyBool(true), tags: ['beta:bool'], why: 'beta = True is accepted and means 1.0' },
+  { name: 'bool-false', beta: pyBool(false), tags: ['beta:bool', 'beta:zero'], why: 'beta = False means 0.0: a RuntimeError on cpu/gpu (beta must be > 0), pure L1 on ascend' },
+  { name: 'zero', beta: pyFloat('0.0'), tags: ['beta:zero'], why: 'beta = 0: a RuntimeError on cpu/gpu, pure L1 (L = |d|) on ascend; mask-blending kernels produce NaN (0 * inf)', dtypes: ['float16', 'bfloat16'] },
+  { name: 'int-zero', beta: pyInt(0), tags: ['beta:zero', 'beta:int'], why: 'beta = 0 as an int: same rule as 0.0' },
+  { name: 'negative-zero', beta: pyFloat('-0.0'), tags: ['beta:negative-zero'], why: 'beta = -0.0 compares equal to 0: rejected on cpu/gpu, L1 on ascend (not "negative")' },
+  { name: 'negative', beta: pyFloat('-1.0'), tags: ['beta:negative'], why: 'beta = -1: a RuntimeError on every profile' },
+  { name: 'int-negative', beta: pyInt(-1), tags: ['beta:negative', 'beta:int'], why: 'beta = -1 as an int: a RuntimeError on every profile' },
+  { name: 'nan', beta: pyFloat('nan'), tags: ['beta:nan'], why: "beta = NaN: the documentation's rules do not decide (NaN is neither <= 0 nor > 0), so either the range RuntimeError or an all-NaN output is accepted" },
+  { name: 'inf', beta: pyFloat('inf'), tags: ['beta:inf'], why: 'beta = +inf: valid; every finite d takes the quadratic branch and d^2/(2 inf) = 0; an infinite d compares not-less-than inf, takes the linear branch, inf - inf = NaN', dtypes: ['float16'] },
+  { name: 'neg-inf', beta: pyFloat('-inf'), tags: ['beta:neg-inf'], why: 'beta = -inf: out of range on every profile (RuntimeError)' },
+  { name: 'str', beta: pyStr('1.0'), tags: ['beta:bad-type'], why: "beta = '1.0' (a str): TypeError, no parsing" },
+  { name: 'none', beta: pyNone(), tags: ['beta:bad-type'], why: 'beta = None: TypeError (None is not "use the default")' },
+  { name: 'list', beta: pyList([1.0]), tags: ['beta:bad-type'], why: 'beta = [1.0] (a list): TypeError' },
+];
+
+/** d spans zero, tiny, around typical betas, large, and a negative value. */
+const D = [0, 2 ** -30, 0.05, 0.5, 1, 2, 100, 1e6, -3, 1e-7];
+
+export function betaCases(): CaseSpec[] {
+  const out: CaseSpec[] = [];
+  for (const b of BETAS) {
+    for (const dtype of ['float32', ...(b.dtypes ?? [])] as FloatDType[]) {
+      const xs = D.map((d) => (dtype === 'float16' || dtype === 'bfloat16' ? Math.min(d, 60000) : d));
+      out.push({
+        id: `beta/${b.name}-${dtype}`,
+        title: `beta ${b.beta ? describe(b.beta) : 'absent'} with ${dtype} inputs`,
+        description: `${b.why}. d ranges from 0 and tiny values over 0.05..2 to 1e6 and -3 (rounded to ${dtype}).`,
+        tags: ['area:beta', ...b.tags],
+        inputs: { logits: floats(dtype, [D.length], xs, true), labels: floats(dtype, [D.length], D.map(() => 0)), ...(b.beta ? { beta: b.beta } : {}) },
+      });
+    }
+  }
+  // A few betas under reductions: the per-element rules must carry into sum and mean.
+  for (const [name, beta, tags] of [['half', pyFloat('0.5'), ['beta:fraction']], ['zero', pyFloat('0.0'), ['beta:zero']], ['inf', pyFloat('inf'), ['beta:inf']], ['nan', pyFloat('nan'), ['beta:nan']]] as [string, ValueJson, string[]][]) {
+    for (const r of ['sum', 'mean']) {
+      out.push({
+        id: `beta/${name}-float32-${r}`,
+        title: `beta ${describe(beta)} with reduction '${r}'`,
+        description: `The beta rules under reduction '${r}' (float32): the same validity and per-element formula, reduced.`,
+        tags: ['area:beta', 'area:reductions', ...tags],
+        inputs: { logits: floats('float32', [D.length], D, true), labels: floats('float32', [D.length], D.map(() => 0)), beta, reduction: pyStr(r) },
+      });
+    }
+  }
+  return out;
+}
+
+function describe(v: ValueJson): string {
+  switch (v.type) {
+    case 'float':
+      return `= ${v.value}`;
+    case 'int':
+      return `= ${v.value.length > 12 ? '10**' + (v.value.length - 1) : v.value} (int)`;
+    case 'bool':
+      return `= ${v.value ? 'True' : 'False'}`;
+    case 'str':
+      return `= '${v.value}' (str)`;
+    case 'none':
+      return '= None';
+    case 'list':
+      return `= ${JSON.stringify(v.value)} (list)`;
+    default:
+      return v.type;
+  }
+}
+
+/**
+ * |d| exactly at beta's float32 value, and at the neighbouring values of the dtype. When
+ * beta is not representable in the dtype, the two dtype values around it and their outer
+ * neighbours.
+ */
+export function thresholdCases(): CaseSpec[] {
+  const out: CaseSpec[] = [];
+  const betas: [string, ValueJson | undefined, number][] = [
+    ['default', undefined, 1],
+    ['half', pyFloat('0.5'), 0.5],
+    ['tenth', pyFloat('0.1'), Math.fround(0.1)],
+    ['int-3', pyInt(3), 3],
+  ];
+  for (const dtype of FLOAT_DTYPES) {
+    const f = floatFormat(dtype);
+    for (const [name, beta, b] of betas) {
+      let ds: number[];
+      if (f.round(b) === b) ds = [b, f.nextDown(b), f.nextUp(b)];
+      else {
+        const lo = f.roundDirected(b, -1);
+        const hi = f.roundDirected(b, 1);
+        ds = [lo, hi, f.nextDown(lo), f.nextUp(hi)];
+      }
+      // d = x - y with y = 0 and with x = 0 (negative d); also d reached as a difference of
+      // two nonzero values (x = 2b', y = b') where that difference is exact.
+      const xs = [...ds, ...ds.map(() => 0)];
+      const ys = [...ds.map(() => 0), ...ds];
+      const diffX = ds.map((d) => f.round(d + 4));
+      const diffY = ds.map(() => 4);
+      const exactDiff = diffX.map((x, i) => x - diffY[i] === ds[i]);
+      for (let i = 0; i < ds.length; i++) if (exactDiff[i]) {
+        xs.push(diffX[i]);
+        ys.push(diffY[i]);
+      }
+      for (const r of name === 'default' ? ['none', 'sum'] : ['none']) {
+        out.push({
+          id: `threshold/${dtype}-beta-${name}-${r}`,
+          title: `|d| at and next to beta ${beta ? describe(beta) : 'absent (1.0)'} in ${dtype}${r === 'sum' ? ', summed' : ''}`,
+          description: `The branch switch: |d| < beta is quadratic, |d| >= beta linear (strict '<'). d is beta's float32 value where ${dtype} holds it, and the ${dtype} values one ulp below and above, positive and negative; the loss is continuous there, so a wrong comparison shows up only as a small error, while a wrong beta (e.g. the double 0.1) or a wrong branch formula is caught.`,
+          tags: ['area:threshold', 'threshold', 'area:beta'],
+          inputs: { logits: floats(dtype, [xs.length], xs), labels: floats(dtype, [ys.length], ys), ...(beta ? { beta } : {}), reduction: pyStr(r) },
+        });
+      }
+    }
+  }
+  return out;
+}
+

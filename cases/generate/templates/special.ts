@@ -1,0 +1,92 @@
+/** IEEE special values through the formula, and low-precision pitfalls. */
+import type { CaseSpec } from '../build-case.js';
+import { FLOAT_DTYPES, filled, floats, pyFloat, pyStr } from '../tensors.js';
+import { floatFormat } from '../../../common/float-format.js';
+import type { FloatDType, ValueJson } from '../../../common/types.js';
+
+export function specialCases(): CaseSpec[] {
+  const out: CaseSpec[] = [];
+  for (const d of FLOAT_DTYPES) {
+    const f = floatFormat(d);
+    const max = f.maxFinite;
+    const s = Math.log2(f.minSubnormal); // exponent of the smallest subnormal
+    const k = Math.floor(s / 2);
+    const small = [k - 1, k, k + 1, k + 2, k + 4].map((e) => 2 ** e).concat([1.5 * 2 ** k, 3 * 2 ** (k - 1)]);
+    const groups: [string, string, string, number[], number[], string[], string[]][] = [
+      ['nan', 'NaN in logits, in labels and in both', 'NaN propagates: L is NaN wherever x or y is NaN (a NaN comparison takes the linear branch, which is NaN too); sum and mean are NaN.', [NaN, 1, NaN, 2], [0, NaN, NaN, 2], ['none', 'sum', 'mean'], ['area:special-values']],
+      ['inf', '+-inf against finite values', '|d| = inf takes the linear branch: inf - 0.5*beta = inf. Mask-blending kernels compute 0 * inf = NaN here.', [Infinity, -Infinity, 0, 1], [0, 0, Infinity, -Infinity], ['none', 'sum'], ['area:special-values']],
+      ['inf-minus-inf', 'inf - inf', 'x = y = +-inf gives d = NaN, so L = NaN; x = inf, y = -inf gives inf.', [Infinity, -Infinity, Infinity, 1], [Infinity, -Infinity, -Infinity, 1], ['none', 'sum'], ['area:special-values']],
+      ['negative-zero', 'signed zeros', 'd = +-0 gives L = 0 (either sign accepted); sum of zeros is 0.', [-0, 0, -0, -0], [0, -0, -0, 0], ['none', 'sum'], ['area:special-values']],
+      ['subnormal', 'subnormal inputs and differences', `Subnormal x and y (gradual underflow): d is exact, d*d/2 underflows. A flush-to-zero implementation is accepted at the standard level only.`, [f.minSubnormal, 3 * f.minSubnormal, f.minNormal, -f.minSubnormal, f.minNormal * 1.5], [0, f.minSubnormal, f.minSubnormal, f.minSubnormal, f.minNormal], ['none', 'sum'], ['area:special-values', 'underflow']],
+      ['tiny-squares', `d around 2^${k}: d*d/2 at the bottom of ${d}'s range`, 'Quadratic-branch results that are normal, subnormal, exactly half the smallest subnormal (a tie) and below it: the correctly rounded value shows whether underflow is gradual.', small, small.map(() => 0), ['none', 'sum'], ['area:special-values', 'underflow']],
+      ['overflow', 'differences beyond the largest finite value', `${d}'s max minus -max overflows: the exact loss 2*max - 0.5 rounds to inf; max - 0 gives max - 0.5 which rounds to max.`, [max, -max, max, -max], [-max, max, 0, 0], ['none', 'sum'], ['area:special-values', 'overflow']],
+    ];
+    for (const [name, title, why, xs, ys, reductions, tags] of groups) {
+      for (const r of reductions) {
+        out.push({
+          id: `special/${d}-${name}-${r}`,
+          title: `${title} (${d}, reduction '${r}')`,
+          description: why,
+          tags,
+          inputs: { logits: floats(d, [xs.length], xs), labels: floats(d, [ys.length], ys), reduction: pyStr(r) },
+        });
+      }
+    }
+    // With beta = 2^-149 (float32's smallest subnormal) subnormal differences take the
+    // linear branch, L = |d| - 2^-150: results are subnormal and nonzero, and in float32
+    // 3*2^-149 - 2^-150 = 2.5*2^-149 is a tie that rounds to even (2*2^-149).
+    const sx = [f.minSubnormal, 3 * f.minSubnormal, f.minNormal, -5 * f.minSubnormal, 2 * f.minSubnormal];
+    const sy = [0, 0, f.minSubnormal, 0, f.minSubnormal * 7];
+    for (const r of ['none', 'sum']) {
+      out.push({
+        id: `special/${d}-subnormal-linear-${r}`,
+        title: `Subnormal differences on the linear branch (${d}, beta = 2^-149, reduction '${r}')`,
+        description: 'beta is the smallest float32 subnormal, so subnormal |d| >= beta takes the linear branch and L = |d| - 2^-150 is subnormal and nonzero. Flushing subnormals to zero gives 0 (accepted only at the standard level); a wrong rounding of the tie 2.5*2^-149 shows at strict.',
+        tags: ['area:special-values', 'underflow', 'beta:subnormal'],
+        inputs: { logits: floats(d, [sx.length], sx), labels: floats(d, [sy.length], sy), beta: pyFloat('1.401298464324817e-45'), reduction: pyStr(r) },
+      });
+    }
+  }
+  return out;
+}
+
+export function precisionCases(): CaseSpec[] {
+  const out: CaseSpec[] = [];
+  const add = (id: string, title: string, description: string, tags: string[], logits: ValueJson, labels: ValueJson, beta: ValueJson | undefined, r: string) =>
+    out.push({ id: `precision/${id}`, title, description, tags: ['area:precision', ...tags], inputs: { logits, labels, ...(beta ? { beta } : {}), reduction: pyStr(r) } });
+
+  const f16big = [400, 300, 362, 363, 1000, 999.5];
+  for (const r of ['none', 'sum', 'mean']) {
+    add(`float16-square-overflow-${r}`, `float16 with beta = 1000: d*d overflows float16 while L is finite (reduction '${r}')`,
+      'd = 400 gives exactly 80 and d = 300 gives 45, but 400*400 = 160000 exceeds float16\'s 65504: a kernel that computes 0.5*d*d in float16 returns inf (MindSpore GPU\'s half path). Accepted results must be finite: an intermediate overflow is a defect at every level. d = 1000 = beta is on the linear branch (500).',
+      ['overflow'], floats('float16', [6], f16big), floats('float16', [6], f16big.map(() => 0)), pyFloat('1000.0'), r);
+  }
+  add('float32-square-overflow', 'float32 with beta = 1e30: d*d overflows float32 while L is finite',
+    'd = 1e20 gives d^2/(2 beta) = 5e9, but d*d = 1e40 overflows float32. Catches float32 kernels that square before dividing without scaling.',
+    ['overflow'], floats('float32', [3], [1e20, 2 ** 64, 3e19], true), floats('float32', [3], [0, 0, 0]), pyFloat('1e30'), 'none');
+  add('bfloat16-square-overflow', 'bfloat16 with beta = 1e30: d*d beyond bfloat16 range while L is finite',
+    'bfloat16 shares float32\'s exponent range: d = 2^64 squares to 2^128 (inf) but L = 2^127/1e30 is about 1.7e8.',
+    ['overflow'], floats('bfloat16', [2], [2 ** 64, 2 ** 70]), floats('bfloat16', [2], [0, 0]), pyFloat('1e30'), 'none');
+  add('float16-square-underflow', 'float16: d*d underflows while L is normal',
+    'd = 1.5*2^-13 and beta = 2^-12: d*d = 2.25*2^-26 is below float16\'s subnormal range, yet L = 1.125*2^-14 is a normal float16. Kernels that square in float16 return 0 or a wrong subnormal. (d = 2^-13 gives the subnormal L = 2^-15.)',
+    ['underflow'], floats('float16', [3], [1.5 * 2 ** -13, 2 ** -13, 1.75 * 2 ** -13]), floats('float16', [3], [0, 0, 0]), pyFloat('0.000244140625'), 'none');
+  for (const d of ['float32', 'bfloat16'] as FloatDType[]) {
+    add(`${d}-square-underflow`, `${d}: d*d underflows while L is normal`,
+      `d = 1.5*2^-76 with beta = 2^-75: d*d = 2.25*2^-152 is below the smallest subnormal 2^-149 (rounds to 0), but L = 2.25*2^-78 is normal. Squaring first loses everything; dividing d by beta first keeps it.`,
+      ['underflow'], floats(d, [2], [1.5 * 2 ** -76, 1.75 * 2 ** -76]), floats(d, [2], [0, 0]), pyFloat(String(2 ** -75)), 'none');
+  }
+  // Long reductions where accumulating in the dtype itself stops growing.
+  for (const [d, n, why] of [['float16', 4096, 'float16 has 11 significant bits: 2048 + 1 rounds back to 2048, so a float16 accumulator stops at 2048 instead of 4096'], ['bfloat16', 512, 'bfloat16 has 8 significant bits: 256 + 1 rounds back to 256, so a bfloat16 accumulator stops at 256 instead of 512']] as [FloatDType, number, string][]) {
+    for (const r of ['sum', 'mean']) {
+      add(`${d}-stagnation-${n}-${r}`, `${n} elements of loss 1.0 in ${d}, reduction '${r}'`,
+        `Every element has d = 1.5, L = 1 (linear branch). The exact ${r} is ${r === 'sum' ? n : 1}; ${why} (${r === 'mean' ? 'mean 0.5' : 'sum ' + n / 2}).`,
+        ['stagnation'], filled(d, [n], 1.5), filled(d, [n], 0), undefined, r);
+    }
+  }
+  for (const r of ['sum', 'mean']) {
+    add(`float16-sum-overflow-${r}`, `float16: four losses near 60000, reduction '${r}'`,
+      r === 'sum' ? 'The exact sum 239998 is beyond float16 range: the correctly rounded result is inf.' : 'The sum overflows float16 but the mean (59999.5, rounds to 60000) does not: a float16 accumulator returns inf; accumulating in float32 or dividing first gives the right answer.',
+      ['overflow'], filled('float16', [4], 60000), filled('float16', [4], 0), undefined, r);
+  }
+  return out;
+}
