@@ -51,7 +51,7 @@ export function smoothL1Loss(args) {
   if (beta !== undefined && !['float', 'int', 'bool'].includes(beta.type))
     raise('TypeError', `the 'beta' must be a float, int or bool, but got ${beta.type}.`);
   if (reduction !== undefined && !(reduction.type === 'str' && ['none', 'mean', 'sum'].includes(reduction.value)))
-    raise('ValueError', `the 'reduction' must be in ['none', 'mean', 'sum'], but got ${JSON.stringify(reduction.value ?? null)}.`);
+    raise('ValueError', `the 'reduction' must be in ['none', 'mean', 'sum'], but got ${reduction.type} ${String(reduction.value ?? 'None')}.`);
   for (const [n, v] of [['logits', logits], ['labels', labels]])
     if (v.type !== 'tensor') raise('TypeError', `the '${n}' must be a Tensor, but got ${v.type}.`);
   const x = logits.tensor, y = labels.tensor;
