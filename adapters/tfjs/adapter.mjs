@@ -47,9 +47,10 @@ function toTf(v) {
         for (let i = 0; i < n; i++) { re[i] = data[2 * i]; im[i] = data[2 * i + 1]; }
         return tf.complex(tf.tensor(re, shape), tf.tensor(im, shape));
       }
-      // Values as a tfjs user would hold them (16-bit floats decoded, int64 as numbers),
-      // with the dtype named as it is: tfjs decides what it accepts.
-      const values = dtype === 'float16' ? Array.from(data, f16) : dtype === 'bfloat16' ? Array.from(data, bf16) : dtype === 'int64' ? Array.from(data, Number) : data;
+      // Values as a tfjs user would hold them: 16-bit floats decoded, int64 as numbers and
+      // float64 as a plain array (tf.tensor takes no Float64Array), with the dtype named as
+      // it is, so tfjs itself decides what it accepts ("Unknown data type ...").
+      const values = dtype === 'float16' ? Array.from(data, f16) : dtype === 'bfloat16' ? Array.from(data, bf16) : dtype === 'int64' ? Array.from(data, Number) : dtype === 'float64' ? Array.from(data) : data;
       return tf.tensor(values, shape, dtype);
     }
     case 'float': return v.value;
