@@ -1,0 +1,202 @@
+/**
+ * `smoothl1 cases validate|list|show`: check the corpus, list cases (optionally filtered
+ * by id glob or tag) and print one case readably (inputs in decimal and hex, the expected
+ * outcome per profile).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { floatFormat } from '../../common/float-format.js';
+import { isFloatDType } from '../../common/spec-data.js';
+import { numel, tensorToHex } from '../../common/tensor.js';
+import type { LoadedCase, OutcomeJson, TensorJson, ValueJson } from '../../common/types.js';
+import { CaseError, checkCorpus, defaultCasesDir, filterCases, formatProblem, loadCorpus, materializeTensor, shortestDecimal } from '../../harness/cases/index.js';
+import { parseOptions, UsageError } from '../usage.js';
+
+function usage(): string {
+  return `usage: smoothl1 cases <subcommand> [options]
+
+subcommands:
+  validate [--dir <d>]                       check every case file; lists every problem (exit 1 if any)
+  list [--json] [--filter <f>] [--dir <d>]   id, profiles and tags of each case
+  show <id> [--json] [--dir <d>]             one case: inputs in decimal and hex, expected outcome per profile
+
+A filter is a case-id glob ('*' within a folder, '**' across folders), a folder name or a
+tag from spec/tags.json ('dtype:*' globs tags); commas mean "or".`;
+}
+
+function corpusDir(opt: string | boolean | string[] | undefined): string {
+  const dir = typeof opt === 'string' ? resolve(opt) : defaultCasesDir();
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`cases folder '${dir}' does not exist`);
+  return dir;
+}
+
+/** Loads the corpus, or prints every problem and returns undefined. */
+function loadOrReport(dir: string): LoadedCase[] | undefined {
+  try {
+    return loadCorpus(dir);
+  } catch (e) {
+    if (!(e instanceof CaseError)) throw e;
+    for (const p of e.problems) process.stderr.write(formatProblem(p) + '\n');
+    process.stderr.write(`smoothl1 cases: the corpus in ${dir} is invalid (${e.problems.length} problem(s)); run 'smoothl1 cases validate'\n`);
+    return undefined;
+  }
+}
+
+function validate(argv: string[]): number {
+  const { options, positionals } = parseOptions(argv, { dir: { type: 'string' } });
+  if (positionals.length) throw new UsageError(`cases validate takes no arguments (got '${positionals[0]}')`);
+  const dir = corpusDir(options.dir);
+  const checks = checkCorpus(dir);
+  let bad = 0;
+  let problems = 0;
+  for (const c of checks) {
+    if (!c.problems.length) continue;
+    bad++;
+    problems += c.problems.length;
+    for (const p of c.problems) process.stdout.write(formatProblem(p) + '\n');
+  }
+  if (checks.length === 0) {
+    process.stdout.write(`no case files in ${dir}\n`);
+    return 1;
+  }
+  process.stdout.write(bad ? `${bad} of ${checks.length} case files invalid, ${problems} problem(s)\n` : `${checks.length} case files valid\n`);
+  return bad ? 1 : 0;
+}
+
+function list(argv: string[]): number {
+  const { options, positionals } = parseOptions(argv, { dir: { type: 'string' }, json: { type: 'boolean' }, filter: { type: 'string' } });
+  if (positionals.length) throw new UsageError(`cases list takes no arguments (got '${positionals[0]}'); use --filter`);
+  const cases = loadOrReport(corpusDir(options.dir));
+  if (!cases) return 1;
+  let selected: LoadedCase[];
+  try {
+    selected = filterCases(cases, options.filter as string | undefined);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (options.json) {
+    process.stdout.write(JSON.stringify(selected.map((c) => ({ id: c.id, title: c.title, profiles: c.profiles, tags: c.tags })), null, 2) + '\n');
+    return 0;
+  }
+  const w = Math.max(2, ...selected.map((c) => c.id.length));
+  for (const c of selected) process.stdout.write(`${c.id.padEnd(w)}  ${c.profiles.join(',').padEnd(14)}  ${c.tags.join(' ')}\n`);
+  process.stdout.write(`${selected.length} of ${cases.length} cases\n`);
+  return 0;
+}
+
+/** Lines describing one tensor's elements: index, decimal, hex. Long tensors are elided in the middle. */
+function tensorLines(t: TensorJson, indent: string, limit = 16): string[] {
+  const lines: string[] = [];
+  const n = numel(t.shape);
+  let hex: string[];
+  let dec: string[];
+  if (t.generate) {
+    const g = t.generate;
+    lines.push(`${indent}generated: ${g.prng} seed ${g.seed}, ${g.distribution}${g.distribution === 'uniform' ? ` [${g.a}, ${g.b})` : ''}`);
+    const tensor = materializeTensor(t);
+    const f = floatFormat(t.dtype as never);
+    hex = tensorToHex(tensor);
+    dec = hex.map((h) => shortestDecimal(t.dtype as never, f.decode(f.fromHex(h))));
+  } else {
+    hex = t.bits ?? [];
+    if (isFloatDType(t.dtype)) {
+      const f = floatFormat(t.dtype);
+      const d = t.dtype;
+      dec = hex.map((h) => shortestDecimal(d, f.decode(f.fromHex(h))));
+    } else dec = t.decimal ?? hex.map(() => '');
+  }
+  const show = (i: number) => lines.push(`${indent}[${i}] ${dec[i].padEnd(24)} ${hex[i]}`);
+  if (n <= limit) for (let i = 0; i < n; i++) show(i);
+  else {
+    for (let i = 0; i < limit / 2; i++) show(i);
+    lines.push(`${indent}... ${n - limit} more ...`);
+    for (let i = n - limit / 2; i < n; i++) show(i);
+  }
+  return lines;
+}
+
+function valueLines(name: string, v: ValueJson | undefined): string[] {
+  if (v === undefined) return [`  ${name}: (absent: the operator's default)`];
+  switch (v.type) {
+    case 'tensor':
+      return [`  ${name}: tensor ${v.tensor.dtype} shape [${v.tensor.shape.join(', ')}] (${numel(v.tensor.shape)} elements)`, ...tensorLines(v.tensor, '    ')];
+    case 'float':
+      return [`  ${name}: float ${v.value}`];
+    case 'int':
+      return [`  ${name}: int ${v.value}`];
+    case 'bool':
+      return [`  ${name}: bool ${v.value ? 'True' : 'False'}`];
+    case 'str':
+      return [`  ${name}: str ${JSON.stringify(v.value)}`];
+    case 'none':
+      return [`  ${name}: None`];
+    case 'list':
+      return [`  ${name}: list ${JSON.stringify(v.value)}`];
+  }
+}
+
+function outcomeLines(o: OutcomeJson, indent: string): string[] {
+  const lines: string[] = [];
+  if ('output' in o) {
+    const e = o.output;
+    lines.push(`${indent}output ${e.dtype} shape [${e.shape.join(', ')}]${e.bits ? '' : ' (values computed by the oracle at run time)'}`);
+    if (e.bits) lines.push(...tensorLines({ dtype: e.dtype, shape: e.shape, bits: e.bits }, indent + '  '));
+  } else if ('error' in o) lines.push(`${indent}error ${o.error === 'any' ? 'of any type' : o.error}${o.kind ? ` (${o.kind})` : ''}`);
+  else {
+    lines.push(`${indent}any one of:`);
+    for (const a of o.anyOf) lines.push(...outcomeLines(a, indent + '  '));
+  }
+  if (o.note) lines.push(`${indent}note: ${o.note}`);
+  return lines;
+}
+
+function show(argv: string[]): number {
+  const { options, positionals } = parseOptions(argv, { dir: { type: 'string' }, json: { type: 'boolean' } });
+  if (positionals.length !== 1) throw new UsageError('cases show needs exactly one case id (see smoothl1 cases list)');
+  const cases = loadOrReport(corpusDir(options.dir));
+  if (!cases) return 1;
+  const id = positionals[0].replace(/\.json$/, '').replace(/^cases\//, '');
+  const c = cases.find((x) => x.id === id);
+  if (!c) {
+    const near = cases.filter((x) => x.id.includes(id.split('/').pop() ?? id)).slice(0, 5).map((x) => x.id);
+    throw new UsageError(`no case '${id}'${near.length ? `; similar: ${near.join(', ')}` : ''}`);
+  }
+  if (options.json) {
+    const { file: _file, ...rest } = c;
+    process.stdout.write(JSON.stringify(rest, null, 2) + '\n');
+    return 0;
+  }
+  const lines = [`${c.id}: ${c.title}`, `file: ${c.file}`];
+  if (c.description) lines.push('', c.description);
+  lines.push('', `tags: ${c.tags.join(' ')}`, `profiles: ${c.profiles.join(', ')}`, '', 'inputs:');
+  lines.push(...valueLines('logits', c.inputs.logits), ...valueLines('labels', c.inputs.labels), ...valueLines('beta', c.inputs.beta), ...valueLines('reduction', c.inputs.reduction));
+  lines.push('', 'expected:');
+  for (const p of c.profiles) {
+    lines.push(`  ${p}:`);
+    lines.push(...outcomeLines(c.expected[p] as OutcomeJson, '    '));
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    process.stdout.write(usage() + '\n');
+    return sub === undefined ? 2 : 0;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(usage() + '\n');
+    return 0;
+  }
+  switch (sub) {
+    case 'validate':
+      return validate(rest);
+    case 'list':
+      return list(rest);
+    case 'show':
+      return show(rest);
+    default:
+      throw new UsageError(`unknown subcommand 'cases ${sub}' (expected validate, list or show)`);
+  }
+}
