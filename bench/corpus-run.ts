@@ -28,6 +28,7 @@ registerBenchmark({
     const args = [cli, 'run', '--runner', 'cpu', '--report-dir', dir, '--formats', 'json', '--quiet'];
     const times: number[] = [];
     let summary: Record<string, number> | undefined;
+    let slowest = '';
     let exitCode: number | null = null;
     try {
       for (let i = 0; i < repeats; i++) {
@@ -40,8 +41,14 @@ registerBenchmark({
         if (r.status !== 0 && r.status !== 1) {
           return { ...base, setup: { command: `node ${args.slice(0, 3).join(' ')} ...` }, skipped: `the run failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split('\n').slice(-5).join(' | ')}` };
         }
-        const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { summary: Record<string, number> };
+        const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { summary: Record<string, number>; timings?: { cases: Record<string, number> } };
         summary = report.summary;
+        // Where the time goes (runner call + check per case), so a slow case is visible.
+        slowest = Object.entries(report.timings?.cases ?? {})
+          .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
+          .slice(0, 3)
+          .map(([id, ms]) => `${id} ${Math.round(ms)} ms`)
+          .join(', ');
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -55,6 +62,7 @@ registerBenchmark({
         command: 'node dist/cli/main.js run --runner cpu --formats json --quiet',
         repeats,
         'exit code': exitCode ?? -1,
+        'slowest cases (last run)': slowest,
       },
       figures: [
         { metric: 'wall time (median)', value: sig(median), unit: 'ms' },
