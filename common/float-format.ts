@@ -46,6 +46,8 @@ export interface FloatFormat {
   nextDown(x: number): number;
   /** The quantum 2^(max(e, emin) - p + 1) of the binade holding |x| (maxFinite's for |x| beyond range). */
   ulp(x: number): number;
+  /** Decode many patterns at once (the fast path for 16-bit storage). */
+  decodeMany(bits: ArrayLike<number>, out: Float64Array): void;
 }
 
 // Scratch views for reinterpreting doubles and floats. The bit tricks below assume a
@@ -143,6 +145,15 @@ class BinaryFormat implements FloatFormat {
       return f32[0];
     }
     return this.decodeGeneric(b);
+  }
+
+  decodeMany(bits: ArrayLike<number>, out: Float64Array): void {
+    const t = this.table;
+    if (t !== undefined && bits instanceof Uint16Array) {
+      for (let i = 0; i < bits.length; i++) out[i] = t[bits[i]];
+      return;
+    }
+    for (let i = 0; i < bits.length; i++) out[i] = this.decode(bits[i]);
   }
 
   round(x: number): number {

@@ -6,3 +6,5 @@
 export { computeReference, betaValue, reductionValue, referenceBits, exactElementLoss, type OracleOutput } from './reference.js';
 export { expectOutcome, applicableErrors, outputDType, type ExpectOptions } from './expect.js';
 export { roundScaled, roundDyadic, dyadicOf, bitLength, R, type Dyadic, type Rational, type ExtValue, type Dir } from './exact.js';
+export { acceptance, type Acceptance, type AcceptanceOptions } from './acceptance.js';
+export { checkValues, ulpError, type ValueCheck, type ValueFailure } from './check.js';

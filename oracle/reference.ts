@@ -11,7 +11,7 @@
  * has that common denominator; the reductions never need a gcd.
  */
 import { floatFormat } from '../common/float-format.js';
-import { profilesSpec } from '../common/spec-data.js';
+import { isFloatDType, profilesSpec } from '../common/spec-data.js';
 import { elementToNumber, numel } from '../common/tensor.js';
 import type { ArgValue, CallArgs, FloatDType, Reduction, Tensor } from '../common/types.js';
 import { bitLength, dyadicOf, roundScaled, type Dyadic, type ExtValue, R } from './exact.js';
@@ -68,6 +68,10 @@ function valuesOf(name: string, t: Tensor): Float64Array {
   const out = new Float64Array(n);
   if (t.data instanceof Float64Array || (t.data instanceof Float32Array && t.dtype === 'float32')) {
     out.set(t.data.subarray(0, n));
+    return out;
+  }
+  if (t.data instanceof Uint16Array && isFloatDType(t.dtype) && t.data.length === n) {
+    floatFormat(t.dtype).decodeMany(t.data, out);
     return out;
   }
   try {

@@ -1,0 +1,324 @@
+/**
+ * Acceptance intervals of the error model (spec/fp-primer.md "The acceptance model"),
+ * with every parameter read from spec/tolerances.json.
+ *
+ * The model is written once, over an arithmetic A that computes bounds rigorously:
+ * - exact: BigInt rationals, bounds are exact (used for float64 outputs, where the
+ *   model's width is a few float64 ulps and any slack would show);
+ * - outward doubles: each operation rounds to nearest in binary64 and then steps one
+ *   binary64 ulp outward, so a lower bound never exceeds, and an upper bound never
+ *   falls below, the exact model bound. Used for outputs of 32 bits or fewer, where the
+ *   resulting slack (about 2^-48 relative) is 2^24 times smaller than an output ulp and
+ *   changes the interval only when an exact bound lies within that slack of an output
+ *   value (then the interval is one output ulp wider than the exact model's; never
+ *   narrower). test/oracle/acceptance.test.ts compares both arithmetics.
+ */
+import { floatFormat, type FloatFormat } from '../common/float-format.js';
+import { tolerancesSpec, type ToleranceSpec } from '../common/spec-data.js';
+import type { FloatDType, ToleranceLevel } from '../common/types.js';
+import { R, type Rational } from './exact.js';
+import type { OracleOutput } from './reference.js';
+
+export interface Acceptance {
+  dtype: FloatDType;
+  shape: number[];
+  /** Correctly rounded exact result (NaN allowed). */
+  expected: Float64Array;
+  /** Accepted closed interval per element, as doubles equal to output-dtype values; ±0 both accepted for 0. */
+  lo: Float64Array;
+  hi: Float64Array;
+  nanExpected: Uint8Array;
+}
+
+/** Rigorous arithmetic for bounds: dir -1 gives a value <= the exact result, +1 one >= it. */
+interface Arith<T> {
+  num(x: number): T;
+  add(a: T, b: T, dir: -1 | 1): T;
+  sub(a: T, b: T, dir: -1 | 1): T;
+  mul(a: T, b: T, dir: -1 | 1): T;
+  div(a: T, b: T, dir: -1 | 1): T;
+  lt(a: T, b: T): boolean;
+  /** Directed rounding to the output format (result a double equal to a format value). */
+  out(a: T, fmt: FloatFormat, dir: -1 | 1): number;
+}
+
+const f64 = floatFormat('float64');
+function down(x: number): number {
+  return x === Infinity ? Number.MAX_VALUE : f64.nextDown(x);
+}
+function up(x: number): number {
+  return x === -Infinity ? -Number.MAX_VALUE : f64.nextUp(x);
+}
+const outwardDouble: Arith<number> = {
+  num: (x) => x,
+  add: (a, b, d) => (d < 0 ? down(a + b) : up(a + b)),
+  sub: (a, b, d) => (d < 0 ? down(a - b) : up(a - b)),
+  mul: (a, b, d) => (d < 0 ? down(a * b) : up(a * b)),
+  div: (a, b, d) => (d < 0 ? down(a / b) : up(a / b)),
+  lt: (a, b) => a < b,
+  out: (a, fmt, d) => fmt.roundDirected(a, d),
+};
+const exactRational: Arith<Rational> = {
+  num: (x) => R.fromNumber(x),
+  add: (a, b) => R.add(a, b),
+  sub: (a, b) => R.sub(a, b),
+  mul: (a, b) => R.mul(a, b),
+  div: (a, b) => R.div(a, b),
+  lt: (a, b) => R.cmp(a, b) < 0,
+  out: (a, fmt, d) => R.round(a, fmt, d),
+};
+
+/** The constants of the model for one (output dtype, level). */
+interface Params<T> {
+  u: T;
+  eta: T;
+  oneMinusU: T;
+  onePlusU: T;
+  /** (1-u)^3 rounded down, (1+u)^3 rounded up. */
+  c3lo: T;
+  c3hi: T;
+  /** beta box; null = +inf. */
+  bLo: T | null;
+  bHi: T | null;
+  /** Absolute underflow error of the quadratic branch: eta * (2 + 2 (1+u)^2 / max(bLo, smallest positive of w)). */
+  eQuad: T;
+  zero: T;
+}
+
+function levelSpec(level: ToleranceLevel): ToleranceSpec {
+  const spec = tolerancesSpec().levels[level];
+  if (spec === undefined) throw new Error(`acceptance: unknown tolerance level '${level}' (spec/tolerances.json has ${Object.keys(tolerancesSpec().levels).join(', ')})`);
+  return spec;
+}
+
+/** Unit roundoff and underflow error of a working format at a level. */
+function unitOf(fmt: FloatFormat, flush: boolean): { u: number; eta: number; minPos: number } {
+  return { u: 2 ** -fmt.precision, eta: flush ? fmt.minNormal : fmt.minSubnormal / 2, minPos: flush ? fmt.minNormal : fmt.minSubnormal };
+}
+
+function makeParams<T>(A: Arith<T>, w: FloatFormat, lv: ToleranceSpec, beta: number): Params<T> {
+  const { u, eta, minPos } = unitOf(w, lv.flushSubnormals);
+  const U = A.num(u);
+  const one = A.num(1);
+  const oneMinusU = A.sub(one, U, -1);
+  const onePlusU = A.add(one, U, 1);
+  const c3lo = A.mul(A.mul(oneMinusU, oneMinusU, -1), oneMinusU, -1);
+  const c3hi = A.mul(A.mul(onePlusU, onePlusU, 1), onePlusU, 1);
+  const bw = lv.betaRoundedToWorking ? w.round(beta) : beta;
+  const lo = Math.min(beta, bw);
+  const hi = Math.max(beta, bw);
+  const toT = (x: number): T | null => (x === Infinity ? null : A.num(x));
+  const bq = A.num(Math.max(lo === Infinity ? minPos : lo, minPos));
+  const E = A.num(eta);
+  const eQuad = A.mul(E, A.add(A.num(2), A.div(A.mul(A.num(2), A.mul(onePlusU, onePlusU, 1), 1), bq, 1), 1), 1);
+  return { u: U, eta: E, oneMinusU, onePlusU, c3lo, c3hi, bLo: toT(lo), bHi: toT(hi), eQuad, zero: A.num(0) };
+}
+
+/** L(t, beta) for t >= 0 over exact comparison, computed in direction dir; beta null = inf (L = 0). */
+function lossAt<T>(A: Arith<T>, t: T, beta: T | null, dir: -1 | 1, zero: T): T {
+  if (beta === null) return zero;
+  if (A.lt(t, beta)) return A.div(A.mul(t, t, dir), A.add(beta, beta, dir < 0 ? 1 : -1), dir);
+  return A.sub(t, A.div(beta, A.num(2), dir < 0 ? 1 : -1), dir);
+}
+
+/**
+ * Bounds on one computed element in working precision, given bounds dl <= |d| <= dh on
+ * the exact difference. Writes [lo, hi] (lo >= 0) to res.
+ */
+function elementBounds<T>(A: Arith<T>, P: Params<T>, dl: T, dh: T, res: { lo: T; hi: T }): void {
+  const { zero, eta } = P;
+  // |d^| = fl(x - y): one rounding.
+  let dlo = A.sub(A.mul(dl, P.oneMinusU, -1), eta, -1);
+  if (A.lt(dlo, zero)) dlo = zero;
+  const dhi = A.add(A.mul(dh, P.onePlusU, 1), eta, 1);
+  if (P.bLo === null) {
+    // beta is +inf in every admitted form: 0.5 d^2 / inf = 0 exactly.
+    res.lo = zero;
+    res.hi = zero;
+    return;
+  }
+  // L is nondecreasing in |d| and nonincreasing in beta: its extremes over the box.
+  const lmin = lossAt(A, dlo, P.bHi, -1, zero);
+  const lmax = lossAt(A, dhi, P.bLo, 1, zero);
+  let lo: T | null = null;
+  let hi: T | null = null;
+  const quadPossible = P.bHi === null || A.lt(dlo, P.bHi);
+  const linPossible = !A.lt(dhi, P.bLo);
+  if (quadPossible) {
+    // three roundings (d*d, *0.5, /beta in some order, or d*d times a rounded 0.5/beta) and their underflow
+    lo = A.sub(A.mul(lmin, P.c3lo, -1), P.eQuad, -1);
+    hi = A.add(A.mul(lmax, P.c3hi, 1), P.eQuad, 1);
+  }
+  if (linPossible) {
+    // |d| - fl(0.5 beta), then the subtraction: |fl(0.5 beta) - 0.5 beta| <= u L + eta since 0.5 beta <= L here
+    const l = A.sub(A.mul(A.sub(A.mul(lmin, P.oneMinusU, -1), eta, -1), P.oneMinusU, -1), eta, -1);
+    const h = A.add(A.mul(A.add(A.mul(lmax, P.onePlusU, 1), eta, 1), P.onePlusU, 1), eta, 1);
+    lo = lo === null || A.lt(l, lo) ? l : lo;
+    hi = hi === null || A.lt(hi, h) ? h : hi;
+  }
+  // One branch is always possible (|d^| < beta^ or not); L >= 0 and rounding keeps signs.
+  res.lo = lo === null || A.lt(lo, zero) ? zero : lo;
+  res.hi = hi === null ? zero : hi;
+}
+
+/** Rigorous double bounds on |x - y| for finite doubles (TwoSum gives the exact error). */
+function absDiffBounds(x: number, y: number, res: { lo: number; hi: number }): void {
+  const s = x - y;
+  if (s === Infinity || s === -Infinity) {
+    res.lo = Number.MAX_VALUE;
+    res.hi = Infinity;
+    return;
+  }
+  const bb = s - x;
+  const err = x - (s - bb) + (-y - bb); // exact: x - y = s + err
+  let lo: number;
+  let hi: number;
+  if (err === 0) lo = hi = s;
+  else if (err > 0) {
+    lo = s;
+    hi = f64.nextUp(s);
+  } else {
+    lo = f64.nextDown(s);
+    hi = s;
+  }
+  if (hi <= 0) {
+    res.lo = -hi;
+    res.hi = -lo;
+  } else if (lo >= 0) {
+    res.lo = lo;
+    res.hi = hi;
+  } else {
+    res.lo = 0;
+    res.hi = Math.max(-lo, hi);
+  }
+}
+
+function exactAbsDiff(x: number, y: number): Rational {
+  const d = R.sub(R.fromNumber(x), R.fromNumber(y));
+  return d.n < 0n ? { n: -d.n, d: d.d } : d;
+}
+
+export interface AcceptanceOptions {
+  /** 'auto' (default): exact rationals for 64-bit outputs, outward doubles otherwise; 'exact': always exact (slow, for tests and small cases). */
+  arithmetic?: 'auto' | 'exact';
+}
+
+export function acceptance(ref: OracleOutput, level: ToleranceLevel, options: AcceptanceOptions = {}): Acceptance {
+  const lv = levelSpec(level);
+  const out = floatFormat(ref.dtype);
+  // Bounds in exact rationals where the double slack would be visible (64-bit outputs).
+  return out.bits > 32 || options.arithmetic === 'exact' ? acceptanceWith(exactRational, ref, lv, out, (x, y) => {
+    const d = exactAbsDiff(x, y);
+    return { lo: d, hi: d };
+  }) : acceptanceWith(outwardDouble, ref, lv, out, (x, y) => {
+    const r = { lo: 0, hi: 0 };
+    absDiffBounds(x, y, r);
+    return r;
+  });
+}
+
+function acceptanceWith<T>(A: Arith<T>, ref: OracleOutput, lv: ToleranceSpec, out: FloatFormat, diff: (x: number, y: number) => { lo: T; hi: T }): Acceptance {
+  const wName = lv.elementwise[ref.dtype];
+  if (wName === undefined) throw new Error(`spec/tolerances.json: no elementwise precision for ${ref.dtype}`);
+  const w = floatFormat(wName);
+  const P = makeParams(A, w, lv, ref.beta);
+  const m = ref.expected.length;
+  const lo = new Float64Array(m);
+  const hi = new Float64Array(m);
+  const nanExpected = new Uint8Array(m);
+  const res = { lo: P.zero, hi: P.zero };
+  const { x, y } = ref;
+
+  const finish = (i: number, l: number, h: number) => {
+    const e = ref.expected[i];
+    if (e !== e) {
+      nanExpected[i] = 1;
+      lo[i] = hi[i] = NaN;
+      return;
+    }
+    if (l < 0) l = 0;
+    if (e === Infinity) h = Infinity; // a correctly rounded overflow: [RD(lo), inf]
+    else if (h > out.maxFinite) h = out.maxFinite; // an overflowing intermediate is a defect
+    lo[i] = l;
+    hi[i] = h;
+  };
+
+  if (ref.reduction === 'none') {
+    for (let i = 0; i < m; i++) {
+      const xi = x[i];
+      const yi = y[i];
+      const e = ref.expected[i];
+      if (e !== e || !Number.isFinite(xi) || !Number.isFinite(yi)) {
+        // NaN, or an exact infinity (infinite inputs): exactly that value.
+        finish(i, e, e);
+        continue;
+      }
+      const d = diff(xi, yi);
+      elementBounds(A, P, d.lo, d.hi, res);
+      finish(i, A.out(res.lo, out, -1), A.out(res.hi, out, 1));
+    }
+    return { dtype: ref.dtype, shape: [...ref.shape], expected: Float64Array.from(ref.expected), lo, hi, nanExpected };
+  }
+
+  // Reductions.
+  const e = ref.expected[0];
+  const n = x.length;
+  let exactSpecial = e !== e;
+  for (let i = 0; i < n && !exactSpecial; i++) if (!Number.isFinite(x[i]) || !Number.isFinite(y[i])) exactSpecial = true;
+  if (exactSpecial || n === 0 || ref.beta !== ref.beta) {
+    finish(0, e, e);
+    return { dtype: ref.dtype, shape: [], expected: Float64Array.from(ref.expected), lo, hi, nanExpected };
+  }
+  const roundEach = lv.elementRoundedToOutputBeforeReduction;
+  let sLo = P.zero;
+  let sHi = P.zero;
+  let hiInf = false; // an element's upper bound rounded to the output dtype overflowed
+  for (let i = 0; i < n; i++) {
+    const d = diff(x[i], y[i]);
+    elementBounds(A, P, d.lo, d.hi, res);
+    let l = res.lo;
+    let h = res.hi;
+    if (roundEach) {
+      // also admit the element rounded to the output dtype (the union of both forms)
+      l = A.num(A.out(l, out, -1));
+      const ho = A.out(h, out, 1);
+      if (ho === Infinity) hiInf = true;
+      else h = A.num(ho);
+    }
+    sLo = A.add(sLo, l, -1);
+    if (!hiInf) sHi = A.add(sHi, h, 1);
+  }
+  const acc = floatFormat(lv.accumulation[ref.dtype]);
+  const { u: ua, eta: etaA } = unitOf(acc, lv.flushSubnormals);
+  const k = lv.summation === 'pairwise' ? Math.ceil(Math.log2(Math.max(n, 1))) : n - 1;
+  const ku = k * ua; // exact: an integer times a power of two
+  // Recursive or tree summation error: |S^ - S| <= gamma_k * sum |t_i| + n * eta,
+  // gamma_k = k u / (1 - k u); infinite when k u >= 1.
+  const gInf = ku >= 1;
+  const g = gInf ? P.zero : A.div(A.num(ku), A.sub(A.num(1), A.num(ku), -1), 1);
+  const nEta = A.num(n * etaA);
+  let bl = gInf ? P.zero : A.sub(A.mul(sLo, A.sub(A.num(1), g, -1), -1), nEta, -1);
+  let bh = gInf || hiInf ? P.zero : A.add(A.mul(sHi, A.add(A.num(1), g, 1), 1), nEta, 1);
+  if (A.lt(bl, P.zero)) bl = P.zero;
+  if (ref.reduction === 'mean') {
+    // two roundings (divide by n, or multiply by a rounded 1/n); their relative error is
+    // that of the coarser of the accumulation and output precisions (the sum may be cast
+    // to the output dtype before the division); underflow and the reciprocal 1/n are in
+    // the accumulation precision.
+    const coarseU = 2 ** -Math.min(acc.precision, out.precision);
+    const N = A.num(n);
+    const Um = A.num(coarseU);
+    const one = A.num(1);
+    const c2lo = A.mul(A.sub(one, Um, -1), A.sub(one, Um, -1), -1);
+    const c2hi = A.mul(A.add(one, Um, 1), A.add(one, Um, 1), 1);
+    // a rounded 1/n in the subnormal range of the accumulator adds S * eta
+    const recipEta = 1 / n < acc.minNormal ? A.mul(bh, A.num(etaA), 1) : P.zero;
+    const absM = A.add(A.mul(A.num(2), A.num(etaA), 1), recipEta, 1);
+    bl = A.sub(A.mul(A.div(bl, N, -1), c2lo, -1), absM, -1);
+    bh = A.add(A.mul(A.div(bh, N, 1), c2hi, 1), absM, 1);
+  }
+  const l = A.out(bl, out, -1);
+  const h = gInf || hiInf ? Infinity : A.out(bh, out, 1);
+  finish(0, l, h);
+  return { dtype: ref.dtype, shape: [], expected: Float64Array.from(ref.expected), lo, hi, nanExpected };
+}

@@ -1,0 +1,298 @@
+/**
+ * The acceptance model: intervals contain the correctly rounded value, stay within the
+ * model's bound, agree between exact and outward-double arithmetic, and - the point of
+ * the model - accept careful implementations while rejecting known-wrong ones. The
+ * "implementations" below are small plain-JS kernels written here (float32 via
+ * Math.fround, float16 via f16round), not the oracle.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { f16round } from '@petamoriken/float16';
+import { acceptance, checkValues, computeReference, type Acceptance } from '../../oracle/index.js';
+import { floatFormat } from '../../common/float-format.js';
+import { tensorFromNumbers, tensorToNumbers } from '../../common/tensor.js';
+import type { CallArgs, FloatDType, Reduction, ToleranceLevel } from '../../common/types.js';
+
+function args(dtype: FloatDType, x: number[], y: number[], beta: number, reduction: Reduction): CallArgs {
+  return {
+    logits: { type: 'tensor', tensor: tensorFromNumbers(dtype, [x.length], x) },
+    labels: { type: 'tensor', tensor: tensorFromNumbers(dtype, [y.length], y) },
+    beta: { type: 'float', value: beta },
+    reduction: { type: 'str', value: reduction },
+  };
+}
+
+/** Deterministic PRNG (mulberry32) for inputs. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+function randomValues(dtype: FloatDType, n: number, seed: number, scale = 8): number[] {
+  const r = rng(seed);
+  const f = floatFormat(dtype);
+  return Array.from({ length: n }, () => f.round((r() - 0.5) * scale));
+}
+
+// ---------------------------------------------------------------------------------
+// Implementations under test (plain JS). Each returns output values in the dtype.
+// ---------------------------------------------------------------------------------
+type Impl = (x: number[], y: number[], beta: number, dtype: FloatDType, red: Reduction) => number[];
+const roundTo = (dtype: FloatDType) => (v: number) => floatFormat(dtype).round(v);
+/** Per-element rounding of the working precision a kernel uses for a dtype. */
+const f32 = Math.fround;
+const f16 = (v: number) => f16round(v);
+
+function reduce(vals: number[], red: Reduction, add: (a: number, b: number) => number, div: (a: number, n: number) => number): number[] {
+  if (red === 'none') return vals;
+  let s = 0;
+  for (const v of vals) s = add(s, v);
+  return [red === 'sum' ? s : div(s, vals.length)];
+}
+
+/** Careful: half types computed in float32, others in their own precision, float64 accumulation. */
+const careful: Impl = (x, y, beta, dtype, red) => {
+  const w = dtype === 'float64' ? (v: number) => v : f32;
+  const b = w(beta);
+  const el = x.map((xi, i) => {
+    const d = w(xi - y[i]);
+    const a = Math.abs(d);
+    return a < b ? w(w(w(0.5 * d) * d) / b) : w(a - w(0.5 * b));
+  });
+  const out = roundTo(dtype);
+  if (red === 'none') return el.map(out);
+  return reduce(el, red, (s, v) => s + v, (s, n) => s / n).map(out);
+};
+
+/** Float16 all the way: beta rounded to half, every op in half, accumulation in float32. */
+const halfAllTheWay: Impl = (x, y, beta, _dtype, red) => {
+  const b = f16(beta);
+  const el = x.map((xi, i) => {
+    const d = f16(xi - y[i]);
+    const a = Math.abs(d);
+    return a < b ? f16(f16(f16(0.5 * d) * d) / b) : f16(a - f16(0.5 * b));
+  });
+  if (red === 'none') return el;
+  return reduce(el, red, (s, v) => f32(s + v), (s, n) => f32(s / n)).map(f16);
+};
+
+function variant(loss: (d: number, b: number, w: (v: number) => number) => number, opts: { meanDivisor?: (n: number) => number; acc?: (v: number) => number } = {}): Impl {
+  return (x, y, beta, dtype, red) => {
+    const w = dtype === 'float64' ? (v: number) => v : f32;
+    const b = w(beta);
+    const el = x.map((xi, i) => loss(w(xi - y[i]), b, w));
+    const out = roundTo(dtype);
+    if (red === 'none') return el.map(out);
+    const acc = opts.acc ?? ((v: number) => v);
+    const div = opts.meanDivisor ?? ((n: number) => n);
+    return reduce(el.map(acc), red, (s, v) => acc(s + v), (s, n) => acc(s / div(n))).map(out);
+  };
+}
+const smoothL1 = (d: number, b: number, w: (v: number) => number) => (Math.abs(d) < b ? w(w(0.5 * d * d) / b) : w(Math.abs(d) - w(0.5 * b)));
+const noDivByBeta = variant((d, b, w) => (Math.abs(d) < b ? w(0.5 * d * d) : w(Math.abs(d) - w(0.5 * b))));
+const huber = variant((d, b, w) => (Math.abs(d) < b ? w(0.5 * d * d) : w(b * w(Math.abs(d) - w(0.5 * b)))));
+const lessOrEqual = variant((d, b, w) => (Math.abs(d) <= b ? w(w(0.5 * d * d) / b) : w(Math.abs(d) - w(0.5 * b))));
+const meanOverNMinus1 = variant(smoothL1, { meanDivisor: (n) => n - 1 });
+const halfAccumulation = variant(smoothL1, { acc: f16 });
+/** Ascend-style: multiply by a reciprocal of beta computed in the working precision. */
+const reciprocal = variant((d, b, w) => {
+  const r = w(1 / b);
+  return Math.abs(d) < b ? w(w(w(0.5 * d) * d) * r) : w(Math.abs(d) - w(0.5 * b));
+});
+/** One Ascend kernel: |beta| < 1e-6 means "reciprocal 0". */
+const reciprocalTinyZero = variant((d, b, w) => {
+  const r = Math.abs(b) < 1e-6 ? 0 : w(1 / b);
+  return Math.abs(d) < b ? w(w(w(0.5 * d) * d) * r) : w(Math.abs(d) - w(0.5 * b));
+});
+
+function verdict(impl: Impl, dtype: FloatDType, x: number[], y: number[], beta: number, red: Reduction, level: ToleranceLevel) {
+  const a = args(dtype, x, y, beta, red);
+  const ref = computeReference(a, dtype);
+  const acc = acceptance(ref, level);
+  const xs = [...tensorToNumbers((a.logits as { tensor: never }).tensor)];
+  const ys = [...tensorToNumbers((a.labels as { tensor: never }).tensor)];
+  const got = impl(xs, ys, ref.beta, dtype, red);
+  return checkValues(acc, tensorFromNumbers(dtype, ref.shape, got));
+}
+
+const dtypes: FloatDType[] = ['float16', 'bfloat16', 'float32', 'float64'];
+const reductions: Reduction[] = ['none', 'sum', 'mean'];
+const betas = [0.5, 1, 2.3, 6.7];
+
+describe('careful implementations pass', () => {
+  it('careful (float32 math for half types, float64 accumulation) passes at strict and standard', () => {
+    let seed = 1;
+    for (const dt of dtypes) for (const red of reductions) for (const b of betas) for (const level of ['strict', 'standard'] as const) {
+      const x = randomValues(dt, 64, seed++);
+      const y = randomValues(dt, 64, seed++);
+      const v = verdict(careful, dt, x, y, b, red, level);
+      if (!v.ok) expect({ dt, red, b, level, failures: v.failures.slice(0, 2) }).toBeNull();
+    }
+  });
+  it('float16 all the way (beta and math in half, float32 accumulation) passes at standard, not at strict', () => {
+    let seed = 100;
+    let strictFailures = 0;
+    for (const red of reductions) for (const b of betas) {
+      const x = randomValues('float16', 256, seed++);
+      const y = randomValues('float16', 256, seed++);
+      const v = verdict(halfAllTheWay, 'float16', x, y, b, red, 'standard');
+      if (!v.ok) expect({ red, b, failures: v.failures.slice(0, 2) }).toBeNull();
+      if (!verdict(halfAllTheWay, 'float16', x, y, b, red, 'strict').ok) strictFailures++;
+    }
+    // half-precision arithmetic is outside strict (working precision float32 for half types)
+    expect(strictFailures).toBeGreaterThan(0);
+  });
+  it('multiplying by a reciprocal 1/beta passes at strict and standard: 0.5*d, *d, *fl(1/beta) is three roundings, as many as the model allows the quadratic branch', () => {
+    let seed = 200;
+    for (const dt of dtypes) for (const red of reductions) for (const b of [...betas, 0.1, 1000]) for (const level of ['strict', 'standard'] as const) {
+      const v = verdict(reciprocal, dt, randomValues(dt, 64, seed++, 16), randomValues(dt, 64, seed++, 16), b, red, level);
+      if (!v.ok) expect({ dt, red, b, level, failures: v.failures.slice(0, 2) }).toBeNull();
+    }
+  });
+  it("'<=' instead of '<' passes everywhere: L is continuous at |d| = beta (both branches give beta/2)", () => {
+    for (const dt of dtypes) for (const level of ['strict', 'standard'] as const) {
+      // |d| = beta exactly, where the two comparisons choose different branches
+      const x = [2, -2, 0.5, 3.5];
+      const y = [0, 0, -1.5, 1.5];
+      expect(verdict(lessOrEqual, dt, x, y, 2, 'none', level).ok).toBe(true);
+      expect(verdict(careful, dt, x, y, 2, 'none', level).ok).toBe(true);
+    }
+  });
+});
+
+describe('wrong implementations are rejected', () => {
+  it('float16 all the way overflows 0.5*d*d for d = 400, beta = 1000 (exact 80): rejected at every level', () => {
+    for (const level of ['strict', 'standard'] as const) {
+      const v = verdict(halfAllTheWay, 'float16', [400], [0], 1000, 'none', level);
+      expect(v.ok).toBe(false);
+      expect(v.failures[0]).toMatchObject({ expected: 80, actual: Infinity });
+      expect(v.failures[0].hi).toBeLessThan(Infinity);
+    }
+  });
+  it('no division by beta: rejected (beta = 2, d = 0.5)', () => {
+    for (const dt of dtypes) for (const level of ['strict', 'standard'] as const) expect(verdict(noDivByBeta, dt, [0.5], [0], 2, 'none', level).ok).toBe(false);
+  });
+  it("Huber's beta*(|d| - beta/2): rejected in the linear branch (beta = 2, d = 5)", () => {
+    for (const dt of dtypes) for (const level of ['strict', 'standard'] as const) expect(verdict(huber, dt, [5], [0], 2, 'none', level).ok).toBe(false);
+  });
+  it('mean over n-1: rejected', () => {
+    for (const dt of dtypes) for (const level of ['strict', 'standard'] as const) {
+      expect(verdict(meanOverNMinus1, dt, randomValues(dt, 16, 300), randomValues(dt, 16, 301), 1, 'mean', level).ok).toBe(false);
+    }
+  });
+  it('float16 accumulation in float16 over 4096 elements: rejected at standard (accumulation must be at least float32)', () => {
+    const x = randomValues('float16', 4096, 400, 4);
+    const y = randomValues('float16', 4096, 401, 4);
+    for (const red of ['sum', 'mean'] as const) {
+      expect(verdict(halfAccumulation, 'float16', x, y, 1, red, 'standard').ok).toBe(false);
+      expect(verdict(careful, 'float16', x, y, 1, red, 'standard').ok).toBe(true);
+    }
+  });
+  it('a reciprocal forced to 0 for |beta| < 1e-6 (one Ascend kernel) is rejected: the quadratic branch vanishes', () => {
+    // beta = 1e-7 (float32), d = 5e-8: L = 0.5 * d^2 / beta = 1.25e-8
+    for (const level of ['strict', 'standard'] as const) {
+      expect(verdict(reciprocalTinyZero, 'float32', [5e-8], [0], 1e-7, 'none', level).ok).toBe(false);
+      expect(verdict(reciprocal, 'float32', [5e-8], [0], 1e-7, 'none', level).ok).toBe(true);
+    }
+  });
+});
+
+describe('interval properties', () => {
+  const levels: ToleranceLevel[] = ['strict', 'standard'];
+  const finite32 = fc.float({ noNaN: true, noDefaultInfinity: true, min: Math.fround(-1e30), max: Math.fround(1e30) });
+  const beta32 = fc.float({ noNaN: true, noDefaultInfinity: true, min: Math.fround(1e-30), max: Math.fround(1e30) });
+
+  function containsExpected(acc: Acceptance): boolean {
+    for (let i = 0; i < acc.expected.length; i++) {
+      const e = acc.expected[i];
+      if (acc.nanExpected[i]) {
+        if (!Number.isNaN(e)) return false;
+        continue;
+      }
+      if (!(acc.lo[i] <= e && e <= acc.hi[i])) return false;
+    }
+    return true;
+  }
+
+  it('always contains the correctly rounded value, for every dtype, level and reduction', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(finite32, finite32), { minLength: 0, maxLength: 8 }), beta32, fc.constantFrom(...dtypes), fc.constantFrom(...reductions), fc.constantFrom(...levels), (pairs, b, dt, red, level) => {
+        const ref = computeReference(args(dt, pairs.map((p) => p[0]), pairs.map((p) => p[1]), b, red), dt);
+        expect(containsExpected(acceptance(ref, level))).toBe(true);
+      }),
+      { numRuns: 400, seed: 7 },
+    );
+  });
+
+  it('outward doubles never give a narrower interval than exact rationals, and at most one output ulp wider', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(finite32, finite32), { minLength: 1, maxLength: 6 }), beta32, fc.constantFrom<FloatDType>('float16', 'bfloat16', 'float32'), fc.constantFrom(...reductions), fc.constantFrom(...levels), (pairs, b, dt, red, level) => {
+        const ref = computeReference(args(dt, pairs.map((p) => p[0]), pairs.map((p) => p[1]), b, red), dt);
+        const fast = acceptance(ref, level);
+        const exact = acceptance(ref, level, { arithmetic: 'exact' });
+        const f = floatFormat(dt);
+        for (let i = 0; i < ref.expected.length; i++) {
+          if (exact.nanExpected[i]) {
+            expect(fast.nanExpected[i]).toBe(1);
+            continue;
+          }
+          expect(fast.lo[i]).toBeLessThanOrEqual(exact.lo[i]);
+          expect(fast.hi[i]).toBeGreaterThanOrEqual(exact.hi[i]);
+          expect(fast.lo[i]).toBeGreaterThanOrEqual(f.nextDown(exact.lo[i]));
+          expect(fast.hi[i]).toBeLessThanOrEqual(f.nextUp(exact.hi[i]));
+        }
+      }),
+      { numRuns: 300, seed: 8 },
+    );
+  });
+
+  it("is within the model's bound: strict float32 'none' with normal results is at most 6 ulps either side", () => {
+    // strict float32: |d^| has 1 rounding (2 in L = d^2), beta exact, 3 roundings in the
+    // quadratic branch: (1+u)^5 - 1 < 5.1u relative, and u*L <= 1 ulp(L); plus the outward rounding.
+    fc.assert(
+      fc.property(fc.float({ min: Math.fround(-1e6), max: Math.fround(1e6), noNaN: true }), fc.float({ min: Math.fround(-1e6), max: Math.fround(1e6), noNaN: true }), fc.float({ min: Math.fround(1e-3), max: Math.fround(1e6), noNaN: true }), (x, y, b) => {
+        const ref = computeReference(args('float32', [x], [y], b, 'none'), 'float32');
+        const e = ref.expected[0];
+        fc.pre(e > 1e-30);
+        const acc = acceptance(ref, 'strict');
+        const ulp = floatFormat('float32').ulp(e);
+        expect((acc.hi[0] - e) / ulp).toBeLessThanOrEqual(6);
+        expect((e - acc.lo[0]) / ulp).toBeLessThanOrEqual(6);
+      }),
+      { numRuns: 500, seed: 9 },
+    );
+  });
+
+  it('special values: NaN accepts any NaN, an exact infinity only itself, a rounded overflow [RD(lo), inf], a finite result never inf', () => {
+    const nan = acceptance(computeReference(args('float32', [NaN, Infinity], [0, Infinity], 1, 'none'), 'float32'), 'standard');
+    expect([...nan.nanExpected]).toEqual([1, 1]);
+    const v = checkValues(nan, tensorFromNumbers('float32', [2], [NaN, -NaN]));
+    expect(v.ok).toBe(true);
+    const inf = acceptance(computeReference(args('float32', [Infinity], [0], 1, 'none'), 'float32'), 'standard');
+    expect([inf.lo[0], inf.hi[0]]).toEqual([Infinity, Infinity]);
+    // float16: |d| = 65504 - (-65504) = 131008 (exact), L = 131007.5 rounds to inf
+    const ov = acceptance(computeReference(args('float16', [65504], [-65504], 1, 'none'), 'float16'), 'standard');
+    expect(ov.expected[0]).toBe(Infinity);
+    expect(ov.hi[0]).toBe(Infinity);
+    expect(ov.lo[0]).toBe(65504);
+    // finite result near the top: hi clipped to maxFinite
+    const top = acceptance(computeReference(args('float16', [65504], [0], 1, 'none'), 'float16'), 'standard');
+    expect(top.expected[0]).toBe(65504);
+    expect(top.hi[0]).toBe(65504);
+  });
+
+  it('exact zero accepts both +0 and -0; checkValues reports hex, interval and ulp error', () => {
+    const acc = acceptance(computeReference(args('float32', [1, 3], [1, 2], 1, 'none'), 'float32'), 'strict');
+    expect(checkValues(acc, tensorFromNumbers('float32', [2], [-0, 0.5])).ok).toBe(true);
+    const bad = checkValues(acc, tensorFromNumbers('float32', [2], [0, 0.5 + 10 * 2 ** -24]), 10); // 10 ulps above 0.5
+    expect(bad).toMatchObject({ ok: false, failedCount: 1 });
+    expect(bad.failures[0]).toMatchObject({ index: 1, expected: 0.5, expectedHex: '3f000000', actualHex: '3f00000a', ulpError: 10 });
+    expect(bad.failures[0].hi).toBeLessThan(0.5 + 10 * 2 ** -24);
+    expect(bad.maxUlpError).toBe(10);
+  });
+});
