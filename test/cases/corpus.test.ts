@@ -1,0 +1,145 @@
+/**
+ * The committed corpus: it is exactly what the generator produces (regenerated here and
+ * compared byte for byte), it is valid, hand-written cases agree with the oracle, and it
+ * covers what the spec requires (every error on every profile, every dtype x reduction,
+ * ranks 0-8, the large generated cases, the beta classes).
+ */
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCorpus, writeCorpus, type GeneratedFile } from '../../cases/generate/corpus.js';
+import { formatJson } from '../../cases/generate/json-format.js';
+import { loadCorpus, materialize, registeredTags } from '../../harness/cases/index.js';
+import { expectOutcome } from '../../oracle/index.js';
+import { dtypesSpec, profileNames, profilesSpec } from '../../common/spec-data.js';
+import { numel } from '../../common/tensor.js';
+import type { LoadedCase, OutcomeJson } from '../../common/types.js';
+
+const CASES = join(__dirname, '..', '..', 'cases');
+const tmp = mkdtempSync(join(tmpdir(), 'smoothl1-corpus-'));
+let generated: GeneratedFile[];
+let corpus: LoadedCase[];
+beforeAll(() => {
+  generated = buildCorpus();
+  corpus = loadCorpus(CASES);
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Outcome without the informative parts (decimals, notes), for comparing with the oracle. */
+function bare(o: OutcomeJson): unknown {
+  if ('output' in o) return { output: { dtype: o.output.dtype, shape: o.output.shape, ...(o.output.bits ? { bits: o.output.bits } : {}) } };
+  if ('error' in o) return { error: o.error, ...(o.kind ? { kind: o.kind } : {}) };
+  return { anyOf: o.anyOf.map(bare) };
+}
+
+function outcomes(o: OutcomeJson): OutcomeJson[] {
+  return 'anyOf' in o ? o.anyOf.flatMap(outcomes) : [o];
+}
+
+describe('the committed corpus is the generator output', () => {
+  it('every generated file is committed byte for byte, and nothing stale is left', () => {
+    const committed = new Set(corpus.filter((c) => !c.id.startsWith('hand/')).map((c) => c.id));
+    const produced = new Set(generated.map((g) => g.id));
+    const differing = generated.filter((g) => !existsSync(join(CASES, g.id + '.json')) || readFileSync(join(CASES, g.id + '.json'), 'utf8') !== g.text).map((g) => g.id);
+    expect(differing, "committed cases differ from the generator's output: run 'npm run cases' and commit").toEqual([]);
+    expect([...committed].filter((id) => !produced.has(id)), 'stale generated cases').toEqual([]);
+  });
+
+  it('generation is deterministic', () => {
+    const again = buildCorpus((id) => id.startsWith('random/') || id.startsWith('threshold/'));
+    const byId = new Map(generated.map((g) => [g.id, g.text]));
+    for (const g of again) expect(g.text).toBe(byId.get(g.id));
+  });
+
+  it('writing removes stale generated files, keeps hand/ and rewrites only what changed', () => {
+    const out = join(tmp, 'out');
+    mkdirSync(join(out, 'hand'), { recursive: true });
+    mkdirSync(join(out, 'old'), { recursive: true });
+    writeFileSync(join(out, 'hand', 'mine.json'), '{}');
+    writeFileSync(join(out, 'old', 'gone.json'), '{}');
+    const few = generated.filter((g) => g.id.startsWith('doc/') || g.id.startsWith('reductions/'));
+    const first = writeCorpus(out, few);
+    expect(first.written).toBe(few.length);
+    expect(first.removed).toEqual(['old/gone']);
+    expect(existsSync(join(out, 'old'))).toBe(false);
+    expect(readFileSync(join(out, 'hand', 'mine.json'), 'utf8')).toBe('{}');
+    const second = writeCorpus(out, few);
+    expect(second).toEqual({ written: 0, unchanged: few.length, removed: [] });
+  });
+
+  it('the JSON layout is stable and lossless', () => {
+    const v = { b: [1, 'x', null, true], a: { n: -0.5, s: 'q"uote' }, long: Array.from({ length: 40 }, (_, i) => `item${i}`), nested: [{ k: 1 }, [2, 3]] };
+    const text = formatJson(v);
+    expect(JSON.parse(text)).toEqual(v);
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(Object.keys(JSON.parse(text))).toEqual(['b', 'a', 'long', 'nested']);
+    expect(Math.max(...text.split('\n').map((l) => l.length))).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('hand-written cases', () => {
+  it('exist, are valid, and their expectations are what the oracle derives', () => {
+    const hand = corpus.filter((c) => c.id.startsWith('hand/'));
+    expect(hand.length).toBeGreaterThanOrEqual(2);
+    for (const c of hand) {
+      const args = materialize(c);
+      for (const p of c.profiles) expect(bare(c.expected[p] as OutcomeJson), `${c.id} on ${p}`).toEqual(bare(expectOutcome(args, p)));
+    }
+  });
+});
+
+describe('coverage', () => {
+  it('has a few hundred cases, each with a title, a description and tags', () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(300);
+    for (const c of corpus) {
+      expect(c.title.length, c.id).toBeGreaterThan(10);
+      expect(c.description?.length ?? 0, c.id).toBeGreaterThan(20);
+    }
+  });
+
+  it('every documented error is expected on every profile where it can occur', () => {
+    const ps = profilesSpec();
+    for (const p of profileNames()) {
+      const seen = new Set(corpus.flatMap((c) => (c.expected[p] ? outcomes(c.expected[p] as OutcomeJson) : [])).flatMap((o) => ('error' in o && o.kind ? [o.kind] : [])));
+      for (const kind of Object.keys(ps.errors)) {
+        // dtype-mismatch exists only on profiles that require equal dtypes.
+        const possible = kind !== 'dtype-mismatch' || ps.profiles[p].mixedDtypes === 'error';
+        expect(seen.has(kind), `error ${kind} on ${p}`).toBe(possible);
+      }
+    }
+  });
+
+  it('every float dtype with every reduction, and every non-float dtype on both inputs', () => {
+    for (const d of Object.keys(dtypesSpec().float)) {
+      for (const r of ['none', 'mean', 'sum']) expect(corpus.some((c) => c.tags.includes(`dtype:${d}`) && c.tags.includes(`reduction:${r}`)), `${d} ${r}`).toBe(true);
+    }
+    for (const d of Object.keys(dtypesSpec().other)) {
+      for (const side of ['logits', 'labels'] as const) {
+        expect(corpus.some((c) => { const v = c.inputs[side]; return v.type === 'tensor' && v.tensor.dtype === d; }), `${d} ${side}`).toBe(true);
+      }
+    }
+  });
+
+  it('ranks 0 to 8, empty shapes under every reduction, the two large generated cases', () => {
+    const rank = (c: LoadedCase) => (c.inputs.logits.type === 'tensor' ? c.inputs.logits.tensor.shape.length : -1);
+    for (let r = 0; r <= 8; r++) expect(corpus.some((c) => rank(c) === r), `rank ${r}`).toBe(true);
+    for (const r of ['none', 'mean', 'sum', 'default']) {
+      expect(corpus.some((c) => c.tags.includes('shape:empty') && c.tags.includes(`reduction:${r}`) && !c.tags.includes('area:errors')), `empty ${r}`).toBe(true);
+    }
+    const big = (n: number, r: string) =>
+      corpus.some((c) => c.inputs.logits.type === 'tensor' && c.inputs.logits.tensor.generate && numel(c.inputs.logits.tensor.shape) === n && (c.inputs.reduction?.type === 'str' ? c.inputs.reduction.value : 'none') === r);
+    expect(big(1_000_000, 'mean')).toBe(true);
+    expect(big(65_536, 'none')).toBe(true);
+  });
+
+  it('every beta class and every special-value tag is exercised', () => {
+    const used = new Set(corpus.flatMap((c) => c.tags));
+    for (const t of Object.keys(registeredTags())) if (t.startsWith('beta:') || t.startsWith('value:') || t.startsWith('shape:')) expect(used.has(t), t).toBe(true);
+  });
+
+  it('every registered tag is used by some case (the registry has no dead entries)', () => {
+    const used = new Set(corpus.flatMap((c) => c.tags));
+    expect(Object.keys(registeredTags()).filter((t) => !used.has(t))).toEqual([]);
+  });
+});
