@@ -3,8 +3,8 @@
  * (dynamic import), so `smoothl1 run --runner cpu` never loads onnxruntime-node, and a
  * runner whose dependencies are missing fails only when it is chosen.
  *
- * This file only dispatches: it is the one file under runners/ that the architecture
- * test allows to be imported by harness-side code, and it imports no kernel statically.
+ * This file only dispatches (the architecture test exempts it from the kernels' import
+ * rules); it imports no runner module statically.
  */
 import type { Runner } from '../common/types.js';
 
@@ -18,20 +18,40 @@ export interface RunnerOptions {
   [k: string]: unknown;
 }
 
-/** The factory every runner module exports. */
-type Factory = (options: RunnerOptions) => Runner | Promise<Runner>;
-
 interface Entry {
   summary: string;
-  /** The module below runners/ that exports `createRunner(options)`. */
-  module: string;
+  /** Loads the runner's module (a literal dynamic import, so tsc checks the factory call) and creates the runner. */
+  create(options: RunnerOptions): Promise<Runner>;
+}
+
+/** A runner option that is required, or of the wrong type, is missing. */
+export class RunnerOptionsError extends Error {
+  override name = 'RunnerOptionsError';
+}
+
+function requiredString(runner: string, key: 'command' | 'modulePath', flag: string, o: RunnerOptions): string {
+  const v = o[key];
+  if (typeof v !== 'string' || v.trim() === '') throw new RunnerOptionsError(`runner '${runner}' needs ${key} (${flag})`);
+  return v;
 }
 
 const runners: Record<string, Entry> = {
-  cpu: { summary: 'in-repo CPU reference kernel (profile cpu; float16, bfloat16, float32, float64)', module: './cpu/index.js' },
-  onnxruntime: { summary: 'onnxruntime-node CPU provider running an ONNX graph of SmoothL1Loss', module: './onnxruntime/index.js' },
-  exec: { summary: 'any program speaking exec protocol 1 on stdin/stdout (--command)', module: './exec/index.js' },
-  module: { summary: 'an ES module exporting smoothL1Loss (--module)', module: './module/index.js' },
+  cpu: {
+    summary: 'in-repo CPU reference kernel (profile cpu; float16, bfloat16, float32, float64)',
+    create: async (o) => (await import('./cpu/index.js')).createRunner(o),
+  },
+  onnxruntime: {
+    summary: 'onnxruntime-node CPU provider running an ONNX graph of SmoothL1Loss',
+    create: async (o) => (await import('./onnxruntime/index.js')).createRunner(o),
+  },
+  exec: {
+    summary: 'any program speaking exec protocol 1 on stdin/stdout (--command)',
+    create: async (o) => (await import('./exec/index.js')).createRunner({ ...o, command: requiredString('exec', 'command', '--command', o) }),
+  },
+  module: {
+    summary: 'an ES module exporting smoothL1Loss (--module)',
+    create: async (o) => (await import('./module/index.js')).createRunner({ ...o, modulePath: requiredString('module', 'modulePath', '--module', o) }),
+  },
 };
 
 /** Known runner names, in registration order. */
@@ -50,23 +70,14 @@ export class UnknownRunnerError extends Error {
   override name = 'UnknownRunnerError';
 }
 
-/** Create a runner by name. Throws UnknownRunnerError (listing the known names) for an unknown name. */
+/**
+ * Create a runner by name. Throws UnknownRunnerError (listing the known names) for an
+ * unknown name and RunnerOptionsError when a runner's required option is missing.
+ */
 export async function createRunner(name: string, options: RunnerOptions = {}): Promise<Runner> {
   const entry = Object.prototype.hasOwnProperty.call(runners, name) ? runners[name] : undefined;
   if (entry === undefined) {
     throw new UnknownRunnerError(`unknown runner '${name}'; known runners: ${runnerNames().join(', ')}`);
   }
-  // A non-literal specifier: the modules of other runners are loaded (and type-checked)
-  // on their own; the registry only needs the factory's shape, checked below.
-  const specifier: string = entry.module;
-  let mod: { createRunner?: unknown };
-  try {
-    mod = (await import(specifier)) as { createRunner?: unknown };
-  } catch (e) {
-    throw new Error(`runner '${name}': cannot load runners/${entry.module.slice(2).replace(/\.js$/, '.ts')}: ${(e as Error).message}`);
-  }
-  if (typeof mod.createRunner !== 'function') {
-    throw new Error(`runner '${name}': runners/${entry.module.slice(2).replace(/\.js$/, '.ts')} does not export a createRunner(options) function`);
-  }
-  return await (mod.createRunner as Factory)(options);
+  return entry.create(options);
 }
