@@ -181,7 +181,7 @@ function progress(quiet: boolean): { onResult: (r: CaseResultJson, done: number,
       if (tty) {
         const width = 30;
         const filled = total === 0 ? width : Math.round((done / total) * width);
-        const cols = process.stderr.columns ?? 100;
+        const cols = process.stderr.columns || 100; // 0 under some pseudo-terminals
         const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${bad ? ` ${bad} unexpected` : ''} ${r.id}`;
         process.stderr.write('\r\x1b[K' + line.slice(0, Math.max(20, cols - 1)));
         drawn = true;
