@@ -3,7 +3,10 @@
  * - a kernel under runners/ (everything but runners/registry.ts, which only dispatches by
  *   name) never imports oracle/ or harness/: an implementation must not see the answer;
  * - oracle/ never imports runners/ or harness/;
- * - common/ imports nothing of ours outside common/.
+ * - common/ imports nothing of ours outside common/;
+ * - harness/ does not import runners/ (the Runner type is in common/types.ts), reports/ or cli/;
+ * - reports/ imports only common/ and the result types module harness/results.ts;
+ * - no library layer imports cli/ or bench/ (they sit on top).
  * Imports are read with TypeScript's own pre-processor (static, re-exports, side-effect
  * and literal dynamic imports), so comments and strings cannot fool the scan.
  */
@@ -62,6 +65,15 @@ function violation(e: Edge): string | undefined {
     for (const f of ['runners', 'harness']) if (under(e.to, f)) return `oracle/ must not import ${f}/`;
   }
   if (under(e.from, 'common') && e.to !== undefined && !under(e.to, 'common')) return 'common/ must import only common/';
+  if (under(e.from, 'harness')) {
+    for (const f of ['runners', 'reports', 'cli']) if (under(e.to, f)) return `harness/ must not import ${f}/`;
+  }
+  if (under(e.from, 'reports') && e.to !== undefined && !under(e.to, 'reports') && !under(e.to, 'common') && e.to !== 'harness/results.js') {
+    return 'reports/ must import only common/ and harness/results';
+  }
+  if (['common', 'oracle', 'harness', 'runners', 'reports'].some((f) => under(e.from, f))) {
+    for (const f of ['cli', 'bench']) if (under(e.to, f)) return `a library layer must not import ${f}/`;
+  }
   return undefined;
 }
 
@@ -80,10 +92,14 @@ describe('architecture: import rules', () => {
     expect(fake('runners/cpu/a.ts', "import { x } from '../validation.js';\nimport type { T } from '../../common/types.js';\n// import '../../oracle/index.js'")).toEqual([undefined, undefined]);
     expect(fake('runners/registry.ts', "import '../harness/run.js';")).toEqual([undefined]);
     expect(fake('common/a.ts', "import { readFileSync } from 'node:fs'; import './b.js';")).toEqual([undefined, undefined]);
+    expect(fake('harness/run.ts', "import { createRunner } from '../runners/registry.js';")).toEqual(['harness/ must not import runners/']);
+    expect(fake('reports/x.ts', "import type { ReportJson } from '../harness/results.js';\nimport { runCases } from '../harness/run.js';")).toEqual([undefined, 'reports/ must import only common/ and harness/results']);
+    expect(fake('runners/registry.ts', "import { UsageError } from '../cli/usage.js';")).toEqual(['a library layer must not import cli/']);
+    expect(fake('cli/commands/run.ts', "import '../../harness/run.js'; import '../../runners/registry.js'; import '../../reports/index.js';")).toEqual([undefined, undefined, undefined]);
   });
 
   it('the source tree follows the rules', () => {
-    const edges = scan(['common', 'oracle', 'runners']);
+    const edges = scan(['common', 'oracle', 'harness', 'runners', 'reports', 'cli', 'bench', 'cases/generate', 'adapters']);
     // the scan must actually see imports, or this test would pass on an empty tree
     expect(edges.some((e) => under(e.from, 'runners') && under(e.to, 'common'))).toBe(true);
     expect(edges.some((e) => under(e.from, 'common'))).toBe(true);
