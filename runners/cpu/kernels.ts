@@ -1,18 +1,19 @@
 /**
  * The numeric loops of the CPU kernel, one set per storage kind.
  *
- * Why two near-identical sets: V8 compiles a loop for the typed-array types it has seen;
- * a loop that sees both Float32Array and Float64Array becomes polymorphic and every
- * element access pays a map check. Keeping float32 storage and float64 storage in
- * separate functions keeps both monomorphic. float16/bfloat16 inputs are decoded to
- * float32 storage first (exact), so there is no loop per dtype beyond these two.
+ * Why per storage kind: V8 compiles a loop for the typed-array types it has seen; a loop
+ * that sees both Float32Array and Float64Array becomes polymorphic and every element
+ * access pays a map check. Keeping float32 storage and float64 storage in separate
+ * functions keeps both monomorphic (and lets each use the evaluation that suits its
+ * precision: branch-free for float32 storage, the formula as written for float64).
+ * float16/bfloat16 inputs are decoded to float32 storage first (exact), so there is no
+ * loop per dtype.
  *
  * Numerics (spec/tolerances.json, level "strict"):
  * - float32 storage (float32, and float16/bfloat16 decoded): every operation is done in
  *   float64. x - y of two float32 values is exact in float64 except for extreme exponent
- *   gaps, d*d of a float32-sized d is exact, so each element is the correctly rounded
- *   float64 of the true loss up to one or two float64 roundings, then rounded once more
- *   when stored (to float32, and then to the half type by the caller). That is more
+ *   gaps and d*d of a float32-sized d is exact, so each element is within a few float64
+ *   roundings of the true loss, then rounded once more when stored (to float32, and then to the half type by the caller). That is more
  *   accurate than float32-faithful arithmetic, which the strict level admits.
  * - float64 storage: float64 arithmetic, ordered so that no intermediate underflows or
  *   overflows where the result does not (see lossF64).
