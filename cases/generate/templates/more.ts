@@ -33,7 +33,7 @@ export function largeCases(): CaseSpec[] {
     {
       id: 'large/float32-1m-mean',
       title: '1,000,000 float32 elements, reduction mean',
-      description: 'Uniform values in [-4, 4): a long reduction where a naive float32 running sum loses several digits; the accepted interval allows any summation order at the standard level but catches a sum that drifts far or a mean over the wrong count.',
+      description: 'Uniform values in [-4, 4): a long float32 reduction. At strict (pairwise-quality summation) the accepted mean is within about 1.6e-6 relative of the exact value, which a naive running float32 sum over 1e6 terms can exceed; at standard (any order, worst-case bound) within about 6 %, which still catches a wrong formula, dropped elements, a sum instead of a mean, or an overflow.',
       tags: ['area:large', 'area:reductions'],
       inputs: { logits: generated('float32', [1000, 1000], u(1, -4, 4)), labels: generated('float32', [1000, 1000], u(2, -4, 4)), reduction: pyStr('mean') },
     },
@@ -47,7 +47,7 @@ export function largeCases(): CaseSpec[] {
     {
       id: 'large/float16-65536-sum',
       title: '65,536 float16 elements, beta 0.5, reduction sum',
-      description: 'Uniform values in [-8, 8) rounded to float16: the sum (about 2e5) exceeds float16 range, so the correctly rounded result is inf; a float32 accumulator rounded at the end gives inf too, any overflow is to inf. Mainly exercises a long float16 reduction.',
+      description: 'Uniform values in [-8, 8) rounded to float16: the exact sum (about 3.3e5) is beyond float16 range, so the correctly rounded result is inf (the largest finite float16 is accepted too, as the error bound straddles the overflow threshold). NaN, or a small finite value from an accumulator that wrapped or stagnated, fails.',
       tags: ['area:large', 'area:reductions', 'overflow'],
       inputs: { logits: generated('float16', [65536], u(5, -8, 8)), labels: generated('float16', [65536], u(6, -8, 8)), beta: pyFloat('0.5'), reduction: pyStr('sum') },
     },
