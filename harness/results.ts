@@ -119,8 +119,11 @@ export interface SummaryJson {
 export interface TimingsJson {
   /** ISO time the run started. */
   startedAt: string;
+  /** The whole run, runner start-up and shut-down included. */
   totalMs: number;
-  /** Milliseconds per case id (runner call + check), rounded to 0.01 ms. */
+  /** Time spent checking answers (mostly the oracle computing references), all cases together. */
+  checkMs: number;
+  /** Milliseconds per case id spent in the runner call alone, rounded to 0.01 ms. */
   cases: Record<string, number>;
 }
 

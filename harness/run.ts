@@ -80,9 +80,11 @@ export interface RunOptions {
 
 export interface RunOutcome {
   results: CaseResultJson[];
-  /** Milliseconds per case id (runner call + check). */
+  /** Milliseconds per case id spent in the runner call. */
   caseMs: Record<string, number>;
   totalMs: number;
+  /** Milliseconds spent checking answers (mostly the oracle). */
+  checkMs: number;
   startedAt: string;
   unusedExpectations: string[];
   oracleCalls: number;
@@ -146,6 +148,7 @@ export async function runCases(opts: RunOptions): Promise<RunOutcome> {
   const cases = [...opts.cases].sort((a, b) => compareIds(a.id, b.id));
   const results: CaseResultJson[] = [];
   const caseMs: Record<string, number> = {};
+  let checkMs = 0;
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   try {
@@ -166,8 +169,10 @@ export async function runCases(opts: RunOptions): Promise<RunOutcome> {
       }
       const start = performance.now();
       const answer = await callWithTimeout(runner, args, profile, c.id, opts.timeoutMs);
+      const called = performance.now();
+      caseMs[c.id] = Math.round((called - start) * 100) / 100;
       const checked: CheckOutcome = answer.kind === 'answer' ? checker.check(c, args, answer.result) : checker.unanswered(c, args, answer.kind, answer.message);
-      caseMs[c.id] = Math.round((performance.now() - start) * 100) / 100;
+      checkMs += performance.now() - called;
       const r: CaseResultJson = {
         id: c.id,
         status: checked.status,
@@ -193,6 +198,7 @@ export async function runCases(opts: RunOptions): Promise<RunOutcome> {
     results,
     caseMs,
     totalMs: Math.round((performance.now() - t0) * 100) / 100,
+    checkMs: Math.round(checkMs * 100) / 100,
     startedAt,
     unusedExpectations: matcher ? matcher.unused() : [],
     oracleCalls: checker.oracleCalls,
@@ -229,7 +235,7 @@ export function buildReport(inp: ReportInputs, run: RunOutcome): ReportJson {
     results: run.results,
   };
   if (inp.timings) {
-    const t: TimingsJson = { startedAt: run.startedAt, totalMs: run.totalMs, cases: run.caseMs };
+    const t: TimingsJson = { startedAt: run.startedAt, totalMs: run.totalMs, checkMs: run.checkMs, cases: run.caseMs };
     report.timings = t;
   }
   return report;

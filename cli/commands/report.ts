@@ -81,6 +81,7 @@ export function mergeReports(reports: { file: string; report: ReportJson }[]): R
     const timings: TimingsJson = {
       startedAt: reports.map(({ report }) => report.timings!.startedAt).sort()[0],
       totalMs: Math.round(reports.reduce((t, { report }) => t + report.timings!.totalMs, 0) * 100) / 100,
+      checkMs: Math.round(reports.reduce((t, { report }) => t + report.timings!.checkMs, 0) * 100) / 100,
       cases: {},
     };
     for (const r of results) {

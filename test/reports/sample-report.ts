@@ -68,6 +68,6 @@ export function sampleReport(withTimings = true): ReportJson {
     summary: { total: 9, passed: 2, failed: 4, expectedFailures: 1, unexpectedPasses: 1, skipped: 1 },
     results,
   };
-  if (withTimings) r.timings = { startedAt: '2026-01-01T00:00:00.000Z', totalMs: 12.5, cases: Object.fromEntries(results.map((x, i) => [x.id, i + 0.25])) };
+  if (withTimings) r.timings = { startedAt: '2026-01-01T00:00:00.000Z', totalMs: 12.5, checkMs: 3.5, cases: Object.fromEntries(results.map((x, i) => [x.id, i + 0.25])) };
   return r;
 }
