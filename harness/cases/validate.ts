@@ -119,12 +119,20 @@ function checkOutcome(file: string, ptr: string, o: OutcomeJson, generated: bool
  */
 export function caseProblems(file: string, doc: unknown): CaseProblem[] {
   const out = schemaProblems(file, doc);
-  if (out.length) return out;
-  const c = doc as CaseJson;
   const tags = registeredTags();
-  c.tags.forEach((t, i) => {
-    if (!Object.prototype.hasOwnProperty.call(tags, t)) out.push({ file, pointer: `/tags/${i}`, message: `tag '${t}' is not registered in spec/tags.json` });
-  });
+  const checkTags = (list: unknown[]) =>
+    list.forEach((t, i) => {
+      if (typeof t === 'string' && !Object.prototype.hasOwnProperty.call(tags, t)) out.push({ file, pointer: `/tags/${i}`, message: `tag '${t}' is not registered in spec/tags.json` });
+    });
+  if (out.length) {
+    // The other semantic checks rely on the document's shape; the tag check does not, so
+    // an unregistered tag is reported together with the schema problems.
+    const t = (doc as { tags?: unknown } | null)?.tags;
+    if (Array.isArray(t)) checkTags(t);
+    return out;
+  }
+  const c = doc as CaseJson;
+  checkTags(c.tags);
   for (const k of ['logits', 'labels', 'beta', 'reduction'] as const) {
     const v = c.inputs[k];
     if (v) checkValue(file, `/inputs/${k}`, v, out);
