@@ -1,0 +1,46 @@
+/**
+ * The normative text (spec/smooth-l1-loss.md) and the data/code it describes must agree:
+ * the PRNG test vectors, the check order, the error kinds and their types, the profile
+ * table. A change to one without the other fails here.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { firstOutputs, seedState } from '../../common/prng.js';
+import { profilesSpec } from '../../common/spec-data.js';
+
+const md = readFileSync(join(__dirname, '../../spec/smooth-l1-loss.md'), 'utf8');
+
+describe('spec/smooth-l1-loss.md agrees with the code and data', () => {
+  it('publishes the PRNG test vectors the implementation produces', () => {
+    const rows = [...md.matchAll(/^\| (\d+) \| ((?:[0-9a-f]{8} ?){4}) \| ((?:[0-9a-f]{8} ?){4}) \|$/gm)];
+    expect(rows.map((r) => Number(r[1]))).toEqual([0, 1, 42]);
+    for (const [, seed, state, outs] of rows) {
+      const hex = (xs: ArrayLike<number>) => Array.from(xs, (x) => x.toString(16).padStart(8, '0')).join(' ');
+      expect(state.trim()).toBe(hex(seedState(Number(seed))));
+      expect(outs.trim()).toBe(hex(firstOutputs(Number(seed), 4)));
+    }
+  });
+
+  it('states the check order of spec/profiles.json', () => {
+    const m = /\*\*Check order\.\*\*[^:]*"checkOrder": ([^.]+)\./.exec(md.replace(/\s+/g, ' '));
+    expect(m).not.toBeNull();
+    expect(m![1].split(',').map((s) => s.trim())).toEqual(profilesSpec().checkOrder);
+  });
+
+  it('lists every error kind with its type from spec/profiles.json', () => {
+    for (const [kind, e] of Object.entries(profilesSpec().errors)) {
+      const row = new RegExp(`^\\| \`${kind}\` \\|[^\\n]*\\| ${e.type === 'any' ? 'any error' : e.type} \\|$`, 'm');
+      expect(md, kind).toMatch(row);
+    }
+  });
+
+  it("reproduces the profiles table's dtypes, beta rules and mixed-dtype rules", () => {
+    for (const [name, p] of Object.entries(profilesSpec().profiles)) {
+      const row = new RegExp(`^\\| \`${name}\` \\| ([^|]+) \\| [^|]*\\(\`${p.beta.rule}\`\\) \\| [^|]*\\(\`${p.mixedDtypes}\`\\) \\|$`, 'm');
+      const m = row.exec(md);
+      expect(m, name).not.toBeNull();
+      expect(m![1].split(',').map((s) => s.trim())).toEqual(p.dtypes);
+    }
+  });
+});
