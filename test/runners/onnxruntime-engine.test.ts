@@ -120,4 +120,16 @@ describe('onnxruntime engine probes', () => {
     // all that is left of "float16 arithmetic" -- and it changes results (standard level only).
     expect(differences(results[4], results[5])).toBeGreaterThan(100);
   });
+
+  it('one element where float16 rounding of d would show: 1026 - 0.5 with beta 1000 gives 525.5, not 526, at every optimisation level', async () => {
+    // In float16, d = 1025.5 is a tie between 1025 and 1026 and rounds to even 1026, so a
+    // per-op float16 graph would return 1026 - 500 = 526 (0x601c); float32 keeps d exact
+    // and the loss is 525.5 (0x601b), a float16 value.
+    for (const level of ['disabled', 'all'] as const) {
+      const sess = await ort.InferenceSession.create(buildSmoothL1Model({ dtype: 'float16', reduction: 'none', beta: 1000, halfArithmetic: 'native' }), { graphOptimizationLevel: level });
+      const out = await sess.run({ logits: new ort.Tensor('float16', new Uint16Array([0x6402]), [1]), labels: new ort.Tensor('float16', new Uint16Array([0x3800]), [1]) });
+      await sess.release();
+      expect(Array.from(out.loss.data as Uint16Array)).toEqual([0x601b]);
+    }
+  });
 });
