@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main as runMain } from '../../cli/commands/run.js';
 import { main as reportMain } from '../../cli/commands/report.js';
 import { reportProblems } from '../../reports/json.js';
-import { writeFixtureCorpus } from '../harness/run-fixtures.js';
+import { fixtureCases, HEX, writeFixtureCorpus } from '../harness/run-fixtures.js';
 import { runCli, writeImplModule } from './run-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'smoothl1-cli-'));
@@ -135,5 +135,40 @@ describe('smoothl1 run: outcomes and reports', () => {
     expect(m.usageError).toMatch(/junk\.json: not a valid report\.json/);
     m = await runCli(reportMain, ['merge', join(dir, 's1', 'report.json')]);
     expect(m.usageError).toMatch(/-o <dir>/);
+  });
+
+  it('--help prints the options and exits 0', async () => {
+    const r = await runCli(runMain, ['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/--expectations <file>/);
+    expect(r.stdout).toMatch(/exit codes: 0 no unexpected outcome, 1 unexpected outcomes, 2 usage error/);
+  });
+});
+
+describe('smoothl1 run: the run cannot judge the implementation (exit 1, no report)', () => {
+  it('stored bits that disagree with the oracle stop the run as a corpus defect', async () => {
+    const defect = join(dir, 'defect');
+    const doc = structuredClone(fixtureCases['doc/example']);
+    doc.expected.cpu = { output: { dtype: 'float32', shape: [3], bits: [HEX.zero, HEX.zero, HEX.one] } };
+    writeFixtureCorpus(defect, { 'doc/example': doc });
+    const r = await runCli(runMain, ['--runner', 'module', '--module', good, '--cases', defect, '--report-dir', join(dir, 'defect-out')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/corpus defect, the run was stopped:\n.*doc.example\.json: case 'doc\/example' stores expected float32 bits 3f800000/);
+  });
+
+  it('an invalid corpus is reported file by file', async () => {
+    const invalid = join(dir, 'invalid-corpus');
+    writeFixtureCorpus(invalid, { 'doc/example': { ...fixtureCases['doc/example'], tags: ['no-such-tag'] } });
+    const r = await runCli(runMain, ['--runner', 'module', '--module', good, '--cases', invalid, '--report-dir', join(dir, 'x')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the corpus is invalid, nothing was run:\n.*example\.json: \/tags\/0/);
+  });
+
+  it('a runner whose init() fails', async () => {
+    const failing = join(dir, 'init-fails.mjs');
+    writeFileSync(failing, "export function init() { throw new Error('no device'); }\nexport function smoothL1Loss() { return null; }\n");
+    const r = await runCli(runMain, ['--runner', 'module', '--module', failing, '--cases', cases, '--report-dir', join(dir, 'y')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/runner '.*' failed: .*no device/);
   });
 });
