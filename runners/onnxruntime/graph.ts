@@ -5,8 +5,8 @@
  *   quadratic = Mul(Mul(a, 0.5), Div(a, beta))     -- 0.5*d^2/beta
  *   linear    = Sub(a, 0.5*beta)
  *   loss      = Where(Less(a, beta), quadratic, linear)
- *   mean      = Div(ReduceSum(loss), Cast(Size(loss)))   -- 0/0 = NaN for an empty input
- *   sum       = ReduceSum(loss)
+ *   sum       = ReduceSum(Cast(loss, DOUBLE))            -- float64: a pairwise tree instead
+ *   mean      = Div(sum, Cast(Size(loss), DOUBLE))       -- 0/0 = NaN for an empty input
  *
  * ONNX has no SmoothL1Loss operator; these are standard ai.onnx ops at opset 18 (IR 8).
  * The inputs carry no shape, so one model serves every rank, 0-d and empty tensors included.
@@ -21,9 +21,10 @@
  * - Half types (float16, bfloat16) are computed in float32 (Cast in, Cast out): the strict
  *   tolerance level requires float32 working precision for them, and ORT has no bfloat16
  *   arithmetic kernels on the CPU at all. The mode 'native' (probes only) keeps float16
- *   arithmetic in float16 so the difference can be shown.
+ *   arithmetic in float16 so the difference can be shown (there is none on ORT's CPU
+ *   provider except beta's rounding: it runs float16 ops in float32; docs/onnxruntime.md).
  * - Reductions of float16/bfloat16/float32 accumulate in float64 (Cast to DOUBLE, then
- *   ReduceSum), like MindSpore's CPU kernel; float64 accumulates in float64.
+ *   ReduceSum), like MindSpore's CPU kernel; float64 is summed pairwise (pairwiseSum).
  * - The mean is ReduceSum / element count, not ReduceMean: ORT's ReduceMean returns 0 for
  *   an empty tensor where the spec requires NaN (mean of nothing); sum/count gives 0/0 = NaN.
  *
