@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCorpus, writeCorpus, type GeneratedFile } from '../../cases/generate/corpus.js';
 import { formatJson } from '../../cases/generate/json-format.js';
-import { loadCorpus, materialize, registeredTags } from '../../harness/cases/index.js';
+import { caseIdOf, listCaseFiles, loadCorpus, materialize, registeredTags } from '../../harness/cases/index.js';
 import { expectOutcome } from '../../oracle/index.js';
 import { dtypesSpec, profileNames, profilesSpec } from '../../common/spec-data.js';
 import { numel } from '../../common/tensor.js';
@@ -38,12 +38,16 @@ function outcomes(o: OutcomeJson): OutcomeJson[] {
 }
 
 describe('the committed corpus is the generator output', () => {
-  it('every generated file is committed byte for byte, and nothing stale is left', () => {
-    const committed = new Set(corpus.filter((c) => !c.id.startsWith('hand/')).map((c) => c.id));
-    const produced = new Set(generated.map((g) => g.id));
-    const differing = generated.filter((g) => !existsSync(join(CASES, g.id + '.json')) || readFileSync(join(CASES, g.id + '.json'), 'utf8') !== g.text).map((g) => g.id);
+  it('regenerating into a temp dir reproduces every committed file byte for byte, and nothing stale is left', () => {
+    const out = join(tmp, 'full');
+    const res = writeCorpus(out, generated);
+    expect(res.written).toBe(generated.length);
+    const committed = corpus.filter((c) => !c.id.startsWith('hand/')).map((c) => c.id).sort();
+    const regenerated = listCaseFiles(out).map((f) => caseIdOf(out, f)).sort();
+    expect(committed.filter((id) => !regenerated.includes(id)), "stale generated cases: run 'npm run cases' and commit").toEqual([]);
+    expect(regenerated.filter((id) => !committed.includes(id)), "cases missing from the commit: run 'npm run cases' and commit").toEqual([]);
+    const differing = regenerated.filter((id) => readFileSync(join(out, id + '.json'), 'utf8') !== readFileSync(join(CASES, id + '.json'), 'utf8'));
     expect(differing, "committed cases differ from the generator's output: run 'npm run cases' and commit").toEqual([]);
-    expect([...committed].filter((id) => !produced.has(id)), 'stale generated cases').toEqual([]);
   });
 
   it('generation is deterministic', () => {
