@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../../common/spec-data.js';
 import { createRunner as execRunner } from '../../runners/exec/index.js';
 import { createRunner as moduleRunner } from '../../runners/module/index.js';
-import { describeUnexpected, pythonHas, runSuite } from './run-suite.js';
+import { describeUnexpected, isSlow, pythonHas, runSuite } from './run-suite.js';
 
 const root = packageRoot();
 const hasTorch = pythonHas('torch');
@@ -28,7 +28,7 @@ describe('real frameworks match their expectations files', () => {
     const run = await runSuite(runner, { expectations: join(root, 'expectations/pytorch.json') });
     expect(runner.name).toBe('pytorch');
     expect(run.unexpected, describeUnexpected(run.unexpected)).toEqual([]);
-    expect(run.unusedExpectations, 'entries in expectations/pytorch.json that match no case').toEqual([]);
+    expect(run.unusedExpectations.filter((g) => !isSlow(g)), 'entries in expectations/pytorch.json that match no case').toEqual([]);
     // The findings are real: a healthy share of the corpus deviates, most of it passes.
     const summary = run.results.reduce((m, r) => m.set(r.status, (m.get(r.status) ?? 0) + 1), new Map<string, number>());
     expect(summary.get('expected-failure') ?? 0).toBeGreaterThan(0);
@@ -40,7 +40,7 @@ describe('real frameworks match their expectations files', () => {
     const run = await runSuite(runner, { expectations: join(root, 'expectations/tfjs.json') });
     expect(runner.name).toBe('tfjs');
     expect(run.unexpected, describeUnexpected(run.unexpected)).toEqual([]);
-    expect(run.unusedExpectations, 'entries in expectations/tfjs.json that match no case').toEqual([]);
+    expect(run.unusedExpectations.filter((g) => !isSlow(g)), 'entries in expectations/tfjs.json that match no case').toEqual([]);
     const summary = run.results.reduce((m, r) => m.set(r.status, (m.get(r.status) ?? 0) + 1), new Map<string, number>());
     expect(summary.get('expected-failure') ?? 0).toBeGreaterThan(0);
     expect(summary.get('pass') ?? 0).toBeGreaterThan(0);
