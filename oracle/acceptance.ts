@@ -3,8 +3,10 @@
  * with every parameter read from spec/tolerances.json.
  *
  * The model is written once, over an arithmetic A that computes bounds rigorously:
- * - exact: BigInt rationals, bounds are exact (used for float64 outputs, where the
- *   model's width is a few float64 ulps and any slack would show);
+ * - outward BigFloat (128-bit BigInt significands, unbounded exponent) for float64
+ *   outputs, where the model's width is a few float64 ulps and binary64 slack would show;
+ * - exact BigInt rationals (option arithmetic: 'exact', for tests: slow, since the
+ *   underflow constants such as 2^-1022 make the denominators large);
  * - outward doubles: each operation rounds to nearest in binary64 and then steps one
  *   binary64 ulp outward, so a lower bound never exceeds, and an upper bound never
  *   falls below, the exact model bound. Used for outputs of 32 bits or fewer, where the
@@ -16,7 +18,7 @@
 import { floatFormat, type FloatFormat } from '../common/float-format.js';
 import { tolerancesSpec, type ToleranceSpec } from '../common/spec-data.js';
 import type { FloatDType, ToleranceLevel } from '../common/types.js';
-import { R, type Rational } from './exact.js';
+import { bigFloatOps, dyadicOf, R, roundScaled, type BigFloat, type Rational } from './exact.js';
 import type { OracleOutput } from './reference.js';
 
 export interface Acceptance {
@@ -57,6 +59,17 @@ const outwardDouble: Arith<number> = {
   div: (a, b, d) => (d < 0 ? down(a / b) : up(a / b)),
   lt: (a, b) => a < b,
   out: (a, fmt, d) => fmt.roundDirected(a, d),
+};
+/** Outward BigFloat arithmetic with 128-bit significands (for 64-bit outputs). */
+const BF = bigFloatOps(128);
+const outwardBig: Arith<BigFloat> = {
+  num: BF.num,
+  add: BF.add,
+  sub: BF.sub,
+  mul: BF.mul,
+  div: BF.div,
+  lt: (a, b) => BF.cmp(a, b) < 0,
+  out: (a, fmt, d) => roundScaled(a.m < 0n, a.m < 0n ? -a.m : a.m, 1n, a.e, fmt, d),
 };
 const exactRational: Arith<Rational> = {
   num: (x) => R.fromNumber(x),
@@ -199,18 +212,33 @@ function exactAbsDiff(x: number, y: number): Rational {
 }
 
 export interface AcceptanceOptions {
-  /** 'auto' (default): exact rationals for 64-bit outputs, outward doubles otherwise; 'exact': always exact (slow, for tests and small cases). */
+  /**
+   * 'auto' (default): outward binary64 for outputs of 32 bits or fewer, outward 128-bit
+   * BigFloat for 64-bit outputs; 'exact': gcd-normalised rationals (slow, for tests).
+   */
   arithmetic?: 'auto' | 'exact';
 }
 
 export function acceptance(ref: OracleOutput, level: ToleranceLevel, options: AcceptanceOptions = {}): Acceptance {
   const lv = levelSpec(level);
   const out = floatFormat(ref.dtype);
-  // Bounds in exact rationals where the double slack would be visible (64-bit outputs).
-  return out.bits > 32 || options.arithmetic === 'exact' ? acceptanceWith(exactRational, ref, lv, out, (x, y) => {
-    const d = exactAbsDiff(x, y);
-    return { lo: d, hi: d };
-  }) : acceptanceWith(outwardDouble, ref, lv, out, (x, y) => {
+  if (options.arithmetic === 'exact') {
+    return acceptanceWith(exactRational, ref, lv, out, (x, y) => {
+      const d = exactAbsDiff(x, y);
+      return { lo: d, hi: d };
+    });
+  }
+  if (out.bits > 32) {
+    return acceptanceWith(outwardBig, ref, lv, out, (x, y) => {
+      const a = dyadicOf(x);
+      const b = dyadicOf(y);
+      const e = Math.min(a.e, b.e);
+      let m = (a.m << BigInt(a.e - e)) - (b.m << BigInt(b.e - e));
+      if (m < 0n) m = -m;
+      return { lo: BF.fromDyadic({ m, e }, -1), hi: BF.fromDyadic({ m, e }, 1) };
+    });
+  }
+  return acceptanceWith(outwardDouble, ref, lv, out, (x, y) => {
     const r = { lo: 0, hi: 0 };
     absDiffBounds(x, y, r);
     return r;

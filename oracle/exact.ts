@@ -118,3 +118,78 @@ export const R = {
 
 /** Extended exact values of the reference: a finite rational, an infinity, or NaN. */
 export type ExtValue = { kind: 'finite'; value: Rational } | { kind: 'inf'; neg: boolean } | { kind: 'nan' };
+
+/**
+ * A binary float with a BigInt significand of at most `precision` bits and an unbounded
+ * exponent: value = m * 2^e. Operations round outward in a given direction, so chains of
+ * them give rigorous bounds with a relative slack of 2^-precision per operation, and no
+ * number ever grows past about twice the precision (a gcd-normalised rational would grow
+ * with every underflow constant such as 2^-1022).
+ */
+export interface BigFloat {
+  m: bigint;
+  e: number;
+}
+
+export function bigFloatOps(precision: number) {
+  const P = precision;
+  /** Round m * 2^e to P bits: dir -1 toward -inf, +1 toward +inf. */
+  const norm = (m: bigint, e: number, dir: -1 | 1, sticky = false): BigFloat => {
+    const neg = m < 0n;
+    let a = neg ? -m : m;
+    const len = bitLength(a);
+    if (len <= P && !sticky) return { m, e };
+    let shift = len - P;
+    if (shift < 0) shift = 0;
+    const sb = BigInt(shift);
+    let q = a >> sb;
+    const inexact = sticky || (shift > 0 && q << sb !== a);
+    if (inexact && (dir > 0) !== neg) q += 1n;
+    a = q;
+    return { m: neg ? -a : a, e: e + shift };
+  };
+  const top = (x: BigFloat): number => bitLength(x.m) + x.e; // |x| < 2^top
+  const add = (a: BigFloat, b: BigFloat, dir: -1 | 1): BigFloat => {
+    if (a.m === 0n) return b;
+    if (b.m === 0n) return a;
+    // A much smaller operand only decides the direction of rounding: replace it by a
+    // same-signed value still below a quarter ulp of the larger one.
+    const ta = top(a);
+    const tb = top(b);
+    if (ta - tb > P + 4) b = { m: b.m < 0n ? -1n : 1n, e: ta - P - 5 };
+    else if (tb - ta > P + 4) a = { m: a.m < 0n ? -1n : 1n, e: tb - P - 5 };
+    const e = Math.min(a.e, b.e);
+    return norm((a.m << BigInt(a.e - e)) + (b.m << BigInt(b.e - e)), e, dir);
+  };
+  const neg = (a: BigFloat): BigFloat => ({ m: -a.m, e: a.e });
+  return {
+    num(x: number): BigFloat {
+      return dyadicOf(x);
+    },
+    add,
+    sub: (a: BigFloat, b: BigFloat, dir: -1 | 1) => add(a, neg(b), dir),
+    mul: (a: BigFloat, b: BigFloat, dir: -1 | 1) => norm(a.m * b.m, a.e + b.e, dir),
+    div(a: BigFloat, b: BigFloat, dir: -1 | 1): BigFloat {
+      if (b.m === 0n) throw new RangeError('BigFloat division by zero');
+      if (a.m === 0n) return a;
+      const na = a.m < 0n;
+      const nb = b.m < 0n;
+      const ma = na ? -a.m : a.m;
+      const mb = nb ? -b.m : b.m;
+      // enough quotient bits for P plus rounding: shift the dividend
+      let s = P + 2 + bitLength(mb) - bitLength(ma);
+      if (s < 0) s = 0;
+      const num = ma << BigInt(s);
+      const q = num / mb;
+      const inexact = q * mb !== num;
+      const m = na !== nb ? -q : q;
+      return norm(m, a.e - b.e - s, dir, inexact);
+    },
+    cmp(a: BigFloat, b: BigFloat): number {
+      const d = add(a, neg(b), 1); // exact sign: a rounding never crosses zero
+      return d.m < 0n ? -1 : d.m > 0n ? 1 : 0;
+    },
+    /** An exact dyadic rounded to P bits in direction dir. */
+    fromDyadic: (x: Dyadic, dir: -1 | 1): BigFloat => norm(x.m, x.e, dir),
+  };
+}
