@@ -15,8 +15,8 @@
  *   gaps and d*d of a float32-sized d is exact, so each element is within a few float64
  *   roundings of the true loss, then rounded once more when stored (to float32, and then to the half type by the caller). That is more
  *   accurate than float32-faithful arithmetic, which the strict level admits.
- * - float64 storage: float64 arithmetic, ordered so that no intermediate underflows or
- *   overflows where the result does not (see lossF64).
+ * - float64 storage: the formula as written in float64, ordered so that no intermediate
+ *   underflows or overflows where the result does not (see lossF64).
  * - Sums are over non-negative terms (or NaN/+inf), so there is no cancellation: float32
  *   storage sums in float64 (relative error ~n * 2^-53, far below a float32 ulp); float64
  *   storage uses compensated (TwoSum) accumulation, error about 1 ulp for any n.
@@ -129,16 +129,46 @@ function sumF32Branching(a: Float32Array, b: Float32Array, beta: number): number
   return finish(s, comp);
 }
 
-/**
- * Elementwise loss in float64. The quadratic branch is evaluated as 0.5 * (|d| / beta) * |d|:
- * |d| / beta < 1 cannot overflow, and it is subnormal only when the result underflows
- * anyway, whereas |d| * |d| underflows (losing bits) for |d| < 2^-511 even when
- * 0.5 * d^2 / beta is a normal number because beta is tiny.
+/*
+ * Float64 storage keeps the formula as written (the strict level's float64 intervals are
+ * a few float64 ulps wide, so the evaluation order matters), but selects the branch
+ * without branching: k = +(|d| < beta) compiles to a flag (0 or 1), not a jump, and
+ *
+ *   loss = 0.5 * (k|d| / beta) * k|d| + (1 - k) * (|d| - beta/2)
+ *
+ * is bit-identical to `|d| < beta ? 0.5 * (|d| / beta) * |d| : |d| - beta/2` for finite
+ * |d| and 0 < beta < inf (one term is exactly 0, the other is the branch's value). That
+ * made the float64 loops ~3-5x faster on random data. |d| = inf or NaN turns k|d| into
+ * NaN, which a running sum of k|d| detects; those elements (or the whole sum) are redone
+ * with the branching form, as for float32 storage.
+ *
+ * The quadratic branch is evaluated as 0.5 * (|d| / beta) * |d|: |d| / beta < 1 cannot
+ * overflow, and it is subnormal only when the result underflows anyway, whereas |d| * |d|
+ * underflows (losing bits) for |d| < 2^-511 even when 0.5 * d^2 / beta is a normal number
+ * because beta is tiny.
  */
+
+/** Elementwise loss in float64. */
 export function lossF64(a: Float64Array, b: Float64Array, beta: number, out: Float64Array): void {
+  if (!(beta > 0 && beta < Infinity)) return lossF64Branching(a, b, beta, out, false);
+  const halfBeta = 0.5 * beta;
+  const n = out.length;
+  let probe = 0;
+  for (let i = 0; i < n; i++) {
+    const ad = Math.abs(a[i] - b[i]);
+    const k = +(ad < beta);
+    const aq = k * ad;
+    probe += aq;
+    out[i] = 0.5 * (aq / beta) * aq + (1 - k) * (ad - halfBeta);
+  }
+  if (probe !== probe) lossF64Branching(a, b, beta, out, true);
+}
+
+function lossF64Branching(a: Float64Array, b: Float64Array, beta: number, out: Float64Array, onlyNaN: boolean): void {
   const halfBeta = 0.5 * beta;
   const n = out.length;
   for (let i = 0; i < n; i++) {
+    if (onlyNaN && out[i] === out[i]) continue;
     const ad = Math.abs(a[i] - b[i]);
     out[i] = ad < beta ? 0.5 * (ad / beta) * ad : ad - halfBeta;
   }
@@ -146,6 +176,26 @@ export function lossF64(a: Float64Array, b: Float64Array, beta: number, out: Flo
 
 /** Sum of the float64 losses with TwoSum compensation on every term. */
 export function sumF64(a: Float64Array, b: Float64Array, beta: number): number {
+  if (!(beta > 0 && beta < Infinity)) return sumF64Branching(a, b, beta);
+  const halfBeta = 0.5 * beta;
+  const n = a.length;
+  let s = 0;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const ad = Math.abs(a[i] - b[i]);
+    const k = +(ad < beta);
+    const aq = k * ad;
+    const x = 0.5 * (aq / beta) * aq + (1 - k) * (ad - halfBeta);
+    const t = s + x;
+    const bp = t - s;
+    c += s - (t - bp) + (x - bp);
+    s = t;
+  }
+  // NaN: some |d| was inf or NaN; the branching form gives the IEEE answer (inf or NaN).
+  return s !== s ? sumF64Branching(a, b, beta) : finish(s, c);
+}
+
+function sumF64Branching(a: Float64Array, b: Float64Array, beta: number): number {
   const halfBeta = 0.5 * beta;
   const n = a.length;
   let s = 0;

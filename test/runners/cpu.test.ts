@@ -248,6 +248,37 @@ describe('cpu kernel: agreement with the formula as written', () => {
   });
 });
 
+describe('cpu kernel: float64 is the formula as written', () => {
+  it('random float64 inputs over many scales give exactly |d| < beta ? 0.5*(|d|/beta)*|d| : |d| - beta/2', () => {
+    let state = 777;
+    const rnd = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    for (const scale of [1e-300, 1e-20, 1, 1e20, 1e300]) {
+      const n = 3000;
+      const a = new Float64Array(n).map(() => (rnd() - 0.5) * 6 * scale);
+      const b = new Float64Array(n).map(() => (rnd() - 0.5) * 6 * scale);
+      a[5] = Infinity;
+      a[6] = NaN;
+      b[7] = -Infinity;
+      for (const beta of [Math.fround(Math.min(Math.max(scale, 2 ** -149), 3e38)), 1, 2 ** -149, Math.fround(3e38)]) {
+        const r = values(smoothL1Loss({ logits: t('float64', [n], a), labels: t('float64', [n], b), beta: float(beta) }, 'cpu'));
+        let sum = 0;
+        for (let i = 0; i < n; i++) {
+          const d = Math.abs(a[i] - b[i]);
+          const want = d < beta ? 0.5 * (d / beta) * d : d - 0.5 * beta;
+          if (!Object.is(r[i], want)) expect(r[i], `a=${a[i]} b=${b[i]} beta=${beta}`).toBe(want);
+          sum += want;
+        }
+        expect(r[5]).toBe(Infinity);
+        expect(r[6]).toBeNaN();
+        expect(r[7]).toBe(Infinity);
+        // the sum with inf and NaN terms is NaN
+        expect(values(smoothL1Loss({ logits: t('float64', [n], a), labels: t('float64', [n], b), beta: float(beta), reduction: str('sum') }, 'cpu'))[0]).toBeNaN();
+        expect(sum).toBeNaN();
+      }
+    }
+  });
+});
+
 describe('cpu kernel: promotion', () => {
   it('float16 + float32 -> float32 (cpu); float32 + float64 -> float64 (cpu); float16 + bfloat16 -> float32 (ascend)', () => {
     const a = smoothL1Loss({ logits: u16('float16', [0x4200]), labels: f32([1]) }, 'cpu'); // 3 vs 1 -> 1.5
