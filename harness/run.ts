@@ -23,6 +23,11 @@ import type { Shard } from './shard.js';
 
 export { CorpusDefectError };
 
+/** The run was stopped from outside (RunOptions.signal, e.g. Ctrl-C); the runner was closed. */
+export class RunInterrupted extends Error {
+  override name = 'RunInterrupted';
+}
+
 /** sha256 over the corpus: for each case in sorted id order, utf8(id), 0x00, the file's bytes, 0x00. */
 export function corpusHash(cases: readonly LoadedCase[]): string {
   const h = createHash('sha256');
@@ -74,6 +79,11 @@ export interface RunOptions {
    * runs over the same cases, e.g. several implementations checked in one process.
    */
   checker?: Checker;
+  /**
+   * Stops the run: the call in flight is abandoned (its ctx.signal aborted), close() is
+   * called, and runCases rejects with RunInterrupted.
+   */
+  signal?: AbortSignal;
   /** Called after each case (progress display). */
   onResult?: (r: CaseResultJson, done: number, total: number) => void;
 }
@@ -90,7 +100,7 @@ export interface RunOutcome {
   oracleCalls: number;
 }
 
-type Answer = { kind: 'answer'; result: RunnerResult } | { kind: 'crash'; message: string } | { kind: 'timeout'; message: string };
+type Answer = { kind: 'answer'; result: RunnerResult } | { kind: 'crash'; message: string } | { kind: 'timeout'; message: string } | { kind: 'interrupted' };
 
 /** Describes a runner rejection for a report: message plus exit code / signal / stderr tail when a process runner attached them. */
 function rejectionMessage(e: unknown): string {
@@ -113,9 +123,18 @@ function rejectionMessage(e: unknown): string {
  * is a crash; one that does not settle within timeoutMs is a timeout: ctx.signal is
  * aborted and the harness moves on (a promise that never settles is simply abandoned).
  */
-export async function callWithTimeout(runner: Runner, args: CallArgs, profile: ProfileName, caseId: string, timeoutMs: number): Promise<Answer> {
+export async function callWithTimeout(runner: Runner, args: CallArgs, profile: ProfileName, caseId: string, timeoutMs: number, stop?: AbortSignal): Promise<Answer> {
   const ac = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  let onStop: (() => void) | undefined;
+  const stopped = new Promise<Answer>((resolve) => {
+    onStop = () => {
+      ac.abort(new Error('the run was interrupted'));
+      resolve({ kind: 'interrupted' });
+    };
+    if (stop?.aborted) onStop();
+    else stop?.addEventListener('abort', onStop, { once: true });
+  });
   const timedOut = new Promise<Answer>((resolve) => {
     timer = setTimeout(() => {
       const message = `no answer within ${timeoutMs} ms`;
@@ -130,9 +149,10 @@ export async function callWithTimeout(runner: Runner, args: CallArgs, profile: P
       (e: unknown): Answer => (isTimeoutError(e) ? { kind: 'timeout', message: rejectionMessage(e) } : { kind: 'crash', message: rejectionMessage(e) }),
     );
   try {
-    return await Promise.race([called, timedOut]);
+    return await Promise.race([called, timedOut, stopped]);
   } finally {
     clearTimeout(timer);
+    if (onStop) stop?.removeEventListener('abort', onStop);
   }
 }
 
@@ -154,6 +174,7 @@ export async function runCases(opts: RunOptions): Promise<RunOutcome> {
   try {
     if (runner.init) await runner.init();
     for (const c of cases) {
+      if (opts.signal?.aborted) throw new RunInterrupted(`the run was interrupted after ${results.length} of ${cases.length} cases`);
       const cols = caseColumns(c);
       if (!c.profiles.includes(profile)) {
         const r: CaseResultJson = { id: c.id, status: 'skipped', reason: `the case applies only to profile(s) ${c.profiles.join(', ')}`, maxUlpError: null, ...cols };
@@ -168,7 +189,8 @@ export async function runCases(opts: RunOptions): Promise<RunOutcome> {
         throw new CorpusDefectError(`${c.file}: cannot build the inputs of case '${c.id}': ${(e as Error).message}`);
       }
       const start = performance.now();
-      const answer = await callWithTimeout(runner, args, profile, c.id, opts.timeoutMs);
+      const answer = await callWithTimeout(runner, args, profile, c.id, opts.timeoutMs, opts.signal);
+      if (answer.kind === 'interrupted') throw new RunInterrupted(`the run was interrupted at case ${c.id} (${results.length} of ${cases.length} done)`);
       const called = performance.now();
       caseMs[c.id] = Math.round((called - start) * 100) / 100;
       const checked: CheckOutcome = answer.kind === 'answer' ? checker.check(c, args, answer.result) : checker.unanswered(c, args, answer.kind, answer.message);

@@ -14,7 +14,7 @@ import { ExpectationsError, loadExpectations } from '../../harness/expectations.
 import type { Expectations } from '../../harness/expectations.js';
 import type { CaseResultJson, ReportJson } from '../../harness/results.js';
 import { isUnexpected } from '../../harness/results.js';
-import { buildReport, runCases } from '../../harness/run.js';
+import { buildReport, runCases, RunInterrupted } from '../../harness/run.js';
 import { inShard, parseShard } from '../../harness/shard.js';
 import type { Shard } from '../../harness/shard.js';
 import { createRunner, describeRunners, runnerNames, UnknownRunnerError } from '../../runners/registry.js';
@@ -269,10 +269,25 @@ export async function main(argv: string[]): Promise<number> {
   const profile = a.profile ?? runner.nativeProfile;
   const show = progress(a.quiet);
   let run;
+  // Ctrl-C / SIGTERM: stop after the call in flight is abandoned, close the runner (kill its
+  // processes), write no report (the previous one stays intact). A second Ctrl-C exits at once.
+  const stop = new AbortController();
+  const onInterrupt = () => {
+    if (stop.signal.aborted) process.exit(130);
+    stop.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
   try {
-    run = await runCases({ runner, cases: selected, profile, tolerance: a.tolerance, timeoutMs: a.timeoutMs, expectations, rerunPrefix: rerunPrefix(a, profile), onResult: show.onResult });
+    run = await runCases({ runner, cases: selected, profile, tolerance: a.tolerance, timeoutMs: a.timeoutMs, expectations, rerunPrefix: rerunPrefix(a, profile), onResult: show.onResult, signal: stop.signal });
   } catch (e) {
+    process.removeListener('SIGINT', onInterrupt);
+    process.removeListener('SIGTERM', onInterrupt);
     show.end();
+    if (e instanceof RunInterrupted) {
+      process.stderr.write(`smoothl1: ${e.message}; no report written\n`);
+      return 130;
+    }
     if (e instanceof CorpusDefectError) {
       process.stderr.write(`smoothl1: corpus defect, the run was stopped:\n${e.message}\n`);
       return 1;
@@ -280,6 +295,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`smoothl1: runner '${runner.name}' failed: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
+  process.removeListener('SIGINT', onInterrupt);
+  process.removeListener('SIGTERM', onInterrupt);
   show.end();
   const report = buildReport(
     {

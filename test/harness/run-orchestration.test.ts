@@ -13,7 +13,7 @@ import type { CallArgs, LoadedCase, RunContext, Runner, RunnerResult, Tensor } f
 import { ImplementationCrash, ImplementationTimeout } from '../../common/runner-errors.js';
 import { loadCorpus } from '../../harness/cases/index.js';
 import { parseExpectations } from '../../harness/expectations.js';
-import { buildReport, corpusHash, runCases } from '../../harness/run.js';
+import { buildReport, corpusHash, runCases, RunInterrupted } from '../../harness/run.js';
 import type { RunOutcome } from '../../harness/run.js';
 import { renderJson, reportProblems } from '../../reports/json.js';
 import { f32, writeFixtureCorpus } from './run-fixtures.js';
@@ -121,6 +121,24 @@ describe('run orchestration', () => {
     const runner: Runner = { ...testRunner({}, log), init: async () => Promise.reject(new Error('cannot start')) };
     await expect(runCases({ ...base, runner, cases: corpus, timeoutMs: 100 })).rejects.toThrow('cannot start');
     expect(log).toEqual(['close']);
+  });
+
+  it('an interrupt abandons the call in flight, closes the runner and rejects with RunInterrupted', async () => {
+    const log: string[] = [];
+    const stop = new AbortController();
+    const runner = testRunner(
+      {
+        'doc/example': () => {
+          setTimeout(() => stop.abort(), 20);
+          return new Promise<RunnerResult>(() => {}); // hangs until the interrupt
+        },
+      },
+      log,
+    );
+    const t0 = Date.now();
+    await expect(runCases({ ...base, runner, cases: corpus, timeoutMs: 60_000, signal: stop.signal })).rejects.toThrow(RunInterrupted);
+    expect(Date.now() - t0).toBeLessThan(5_000); // not the 60 s timeout
+    expect(log).toEqual(['init', 'run beta/either', 'run doc/example', 'close']);
   });
 
   it('applies expectations: listed failures are expected, listed passes are unexpected', async () => {
