@@ -69,6 +69,20 @@ export function betaCases(): CaseSpec[] {
       });
     }
   }
+  out.push({
+    id: 'beta/inf-infinite-d',
+    title: 'beta = +inf with infinite and finite differences',
+    description: 'With beta = +inf, a finite d gives d^2/(2 inf) = 0, but |d| = inf is not < inf: the linear branch gives inf - inf = NaN. Kernels that special-case beta = inf as "all quadratic" return 0 (or inf) for the infinite elements.',
+    tags: ['area:beta', 'beta:inf', 'area:special-values'],
+    inputs: { logits: floats('float32', [4], [Infinity, 1, -Infinity, 1e30], true), labels: floats('float32', [4], [0, 0, 0, -1e30], true), beta: pyFloat('inf') },
+  });
+  out.push({
+    id: 'beta/nan-empty-sum',
+    title: 'beta = NaN with empty tensors, reduction sum',
+    description: 'Either the range RuntimeError, or the sum of no elements: 0 (no element is NaN because there are none).',
+    tags: ['area:beta', 'beta:nan'],
+    inputs: { logits: floats('float32', [0], []), labels: floats('float32', [0], []), beta: pyFloat('nan'), reduction: pyStr('sum') },
+  });
   return out;
 }
 
