@@ -40,6 +40,8 @@ interface Arith<T> {
   mul(a: T, b: T, dir: -1 | 1): T;
   div(a: T, b: T, dir: -1 | 1): T;
   lt(a: T, b: T): boolean;
+  /** 2^k exactly (k may be below the binary64 range: eta of float64 is 2^-1075). */
+  pow2(k: number): T;
   /** Directed rounding to the output format (result a double equal to a format value). */
   out(a: T, fmt: FloatFormat, dir: -1 | 1): number;
 }
@@ -58,6 +60,11 @@ const outwardDouble: Arith<number> = {
   mul: (a, b, d) => (d < 0 ? down(a * b) : up(a * b)),
   div: (a, b, d) => (d < 0 ? down(a / b) : up(a / b)),
   lt: (a, b) => a < b,
+  pow2: (k) => {
+    // only outputs of 32 bits or fewer use binary64 bounds; their constants are far inside its range
+    if (k < -1074 || k > 1023) throw new RangeError(`acceptance: 2^${k} is outside binary64`);
+    return 2 ** k;
+  },
   out: (a, fmt, d) => fmt.roundDirected(a, d),
 };
 /** Outward BigFloat arithmetic with 128-bit significands (for 64-bit outputs). */
@@ -69,6 +76,7 @@ const outwardBig: Arith<BigFloat> = {
   mul: BF.mul,
   div: BF.div,
   lt: (a, b) => BF.cmp(a, b) < 0,
+  pow2: (k) => ({ m: 1n, e: k }),
   out: (a, fmt, d) => roundScaled(a.m < 0n, a.m < 0n ? -a.m : a.m, 1n, a.e, fmt, d),
 };
 const exactRational: Arith<Rational> = {
@@ -78,6 +86,7 @@ const exactRational: Arith<Rational> = {
   mul: (a, b) => R.mul(a, b),
   div: (a, b) => R.div(a, b),
   lt: (a, b) => R.cmp(a, b) < 0,
+  pow2: (k) => R.pow2(k),
   out: (a, fmt, d) => R.round(a, fmt, d),
 };
 
@@ -105,13 +114,18 @@ function levelSpec(level: ToleranceLevel): ToleranceSpec {
 }
 
 /** Unit roundoff and underflow error of a working format at a level. */
-function unitOf(fmt: FloatFormat, flush: boolean): { u: number; eta: number; minPos: number } {
-  return { u: 2 ** -fmt.precision, eta: flush ? fmt.minNormal : fmt.minSubnormal / 2, minPos: flush ? fmt.minNormal : fmt.minSubnormal };
+/**
+ * Unit roundoff and underflow error of a working format at a level, as exponents of two
+ * (eta of float64 is 2^-1075, below the smallest double).
+ */
+function unitOf(fmt: FloatFormat, flush: boolean): { uExp: number; etaExp: number; minPos: number } {
+  const subExp = fmt.emin - fmt.fractionBits;
+  return { uExp: -fmt.precision, etaExp: flush ? fmt.emin : subExp - 1, minPos: flush ? fmt.minNormal : fmt.minSubnormal };
 }
 
 function makeParams<T>(A: Arith<T>, w: FloatFormat, lv: ToleranceSpec, beta: number): Params<T> {
-  const { u, eta, minPos } = unitOf(w, lv.flushSubnormals);
-  const U = A.num(u);
+  const { uExp, etaExp, minPos } = unitOf(w, lv.flushSubnormals);
+  const U = A.pow2(uExp);
   const one = A.num(1);
   const oneMinusU = A.sub(one, U, -1);
   const onePlusU = A.add(one, U, 1);
@@ -122,7 +136,7 @@ function makeParams<T>(A: Arith<T>, w: FloatFormat, lv: ToleranceSpec, beta: num
   const hi = Math.max(beta, bw);
   const toT = (x: number): T | null => (x === Infinity ? null : A.num(x));
   const bq = A.num(Math.max(lo === Infinity ? minPos : lo, minPos));
-  const E = A.num(eta);
+  const E = A.pow2(etaExp);
   const eQuad = A.mul(E, A.add(A.num(2), A.div(A.mul(A.num(2), A.mul(onePlusU, onePlusU, 1), 1), bq, 1), 1), 1);
   return { u: U, eta: E, oneMinusU, onePlusU, c3lo, c3hi, bLo: toT(lo), bHi: toT(hi), eQuad, zero: A.num(0) };
 }
@@ -317,14 +331,16 @@ function acceptanceWith<T>(A: Arith<T>, ref: OracleOutput, lv: ToleranceSpec, ou
     if (!hiInf) sHi = A.add(sHi, h, 1);
   }
   const acc = floatFormat(lv.accumulation[ref.dtype]);
-  const { u: ua, eta: etaA } = unitOf(acc, lv.flushSubnormals);
+  const { uExp: uaExp, etaExp: etaAExp } = unitOf(acc, lv.flushSubnormals);
+  const ua = 2 ** uaExp;
   const k = lv.summation === 'pairwise' ? Math.ceil(Math.log2(Math.max(n, 1))) : n - 1;
   const ku = k * ua; // exact: an integer times a power of two
   // Recursive or tree summation error: |S^ - S| <= gamma_k * sum |t_i| + n * eta,
   // gamma_k = k u / (1 - k u); infinite when k u >= 1.
   const gInf = ku >= 1;
   const g = gInf ? P.zero : A.div(A.num(ku), A.sub(A.num(1), A.num(ku), -1), 1);
-  const nEta = A.num(n * etaA);
+  const etaA = A.pow2(etaAExp);
+  const nEta = A.mul(A.num(n), etaA, 1);
   let bl = gInf ? P.zero : A.sub(A.mul(sLo, A.sub(A.num(1), g, -1), -1), nEta, -1);
   let bh = gInf || hiInf ? P.zero : A.add(A.mul(sHi, A.add(A.num(1), g, 1), 1), nEta, 1);
   if (A.lt(bl, P.zero)) bl = P.zero;
@@ -340,8 +356,8 @@ function acceptanceWith<T>(A: Arith<T>, ref: OracleOutput, lv: ToleranceSpec, ou
     const c2lo = A.mul(A.sub(one, Um, -1), A.sub(one, Um, -1), -1);
     const c2hi = A.mul(A.add(one, Um, 1), A.add(one, Um, 1), 1);
     // a rounded 1/n in the subnormal range of the accumulator adds S * eta
-    const recipEta = 1 / n < acc.minNormal ? A.mul(bh, A.num(etaA), 1) : P.zero;
-    const absM = A.add(A.mul(A.num(2), A.num(etaA), 1), recipEta, 1);
+    const recipEta = 1 / n < acc.minNormal ? A.mul(bh, etaA, 1) : P.zero;
+    const absM = A.add(A.mul(A.num(2), etaA, 1), recipEta, 1);
     bl = A.sub(A.mul(A.div(bl, N, -1), c2lo, -1), absM, -1);
     bh = A.add(A.mul(A.div(bh, N, 1), c2hi, 1), absM, 1);
   }

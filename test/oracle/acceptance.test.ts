@@ -165,6 +165,44 @@ describe('careful implementations pass', () => {
   });
 });
 
+/** Extreme finite values of a dtype: raw bit patterns (subnormals, huge) and scaled ones. */
+function extremeValues(dtype: FloatDType, n: number, seed: number): number[] {
+  const r = rng(seed);
+  const f = floatFormat(dtype);
+  const out: number[] = [];
+  while (out.length < n) {
+    let v: number;
+    if (r() < 0.4) {
+      const b = dtype === 'float64' ? (BigInt(Math.floor(r() * 2 ** 32)) << 32n) | BigInt(Math.floor(r() * 2 ** 32)) : Math.floor(r() * 2 ** f.bits);
+      v = f.decode(b);
+    } else v = f.round((r() * 2 - 1) * 2 ** Math.floor((r() * 2 - 1) * f.emax));
+    if (Number.isFinite(v)) out.push(v);
+  }
+  return out;
+}
+
+describe('careful implementations pass on extreme values', () => {
+  it('subnormal and huge inputs, tiny and huge beta: careful passes at both levels', () => {
+    let seed = 5000;
+    for (const dt of dtypes) for (let k = 0; k < 60; k++) {
+      const red = reductions[k % 3];
+      const x = extremeValues(dt, 6, seed++);
+      // labels near the logits half of the time, so d is small and results underflow
+      const y = extremeValues(dt, 6, seed++).map((v, i) => (k % 2 ? floatFormat(dt).round(x[i] * (1 + 2 ** -6)) : v));
+      const beta = Math.fround(2 ** (((seed * 7919) % 61) - 30));
+      for (const level of ['strict', 'standard'] as const) {
+        const v = verdict(careful, dt, x, y, beta, red, level);
+        if (!v.ok) expect({ dt, red, beta, level, x, y, failure: v.failures[0] }).toBeNull();
+      }
+    }
+  });
+  it('float64 underflow: the quadratic numerator\'s absolute error 2^-1075 is divided by beta (regression)', () => {
+    // d ~ 2e-164: 0.5*d*d is subnormal in float64, then /beta magnifies its rounding error
+    const v = verdict(careful, 'float64', [9.527060068821482e-162], [9.548127179266589e-162], 0.000003018274355781614, 'none', 'strict');
+    expect(v.ok).toBe(true);
+  });
+});
+
 describe('wrong implementations are rejected', () => {
   it('float16 all the way overflows 0.5*d*d for d = 400, beta = 1000 (exact 80): rejected at every level', () => {
     for (const level of ['strict', 'standard'] as const) {
