@@ -7,7 +7,7 @@
  * (default 15), --warmup <n> (default 3), --out <file> (default reports/bench.json).
  */
 import { readdirSync } from 'node:fs';
-import { cpus, totalmem, platform, arch, availableParallelism } from 'node:os';
+import { cpus, totalmem, platform, arch, availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { packageRoot, readSpecJson } from '../common/spec-data.js';
@@ -74,6 +74,8 @@ async function main(argv: string[]): Promise<number> {
     .sort((a, b) => a.order - b.order || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .filter((b) => only.length === 0 || only.includes(b.name));
 
+  // Other processes skew timings on a shared machine: the load average says how much.
+  const loadBefore = loadavg()[0];
   const results: BenchResult[] = [];
   for (const b of selected) {
     ctx.log(`${b.name}: ${b.description}`);
@@ -96,6 +98,8 @@ async function main(argv: string[]): Promise<number> {
       memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
       platform: platform(),
       arch: arch(),
+      loadAverage1mBefore: Math.round(loadBefore * 100) / 100,
+      loadAverage1mAfter: Math.round(loadavg()[0] * 100) / 100,
     },
     node: process.version,
     options: { elements: ctx.elements, repeats: ctx.repeats, warmup: ctx.warmup, only },
@@ -109,7 +113,8 @@ async function main(argv: string[]): Promise<number> {
   };
   const out = resolve(root, (o.out as string | undefined) ?? join('reports', 'bench.json'));
   writeFileAtomic(out, dirname(out), out.slice(dirname(out).length + 1), JSON.stringify(report, null, 2) + '\n');
-  process.stdout.write(table(results) + '\n\nwritten: ' + out + '\n');
+  const load = `load average (1 min) ${report.machine.loadAverage1mBefore} before, ${report.machine.loadAverage1mAfter} after, on ${report.machine.logicalCpus} logical CPUs`;
+  process.stdout.write(table(results) + `\n\n${load}\nwritten: ${out}\n`);
   return results.some((r) => r.skipped?.startsWith('failed:')) ? 1 : 0;
 }
 
