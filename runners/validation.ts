@@ -156,6 +156,12 @@ export function validateCall(args: CallArgs, profile: ProfileName): Validated {
           return fail('unsupported-dtype', `${OP}, the dtype of '${name}' must be in ${dtypeList} on ${where}, but got ${d}.`);
         }
       }
+      // Mixed dtypes are computed in their promoted dtype, which the platform must support too.
+      const a = tensorOf(args.logits).dtype as FloatDType;
+      const b = tensorOf(args.labels).dtype as FloatDType;
+      if (a !== b && p.mixedDtypes === 'promote' && !p.dtypes.includes(promote(a, b))) {
+        return fail('unsupported-dtype', `${OP}, 'logits' (${a}) and 'labels' (${b}) are computed in ${promote(a, b)}, which is not in ${dtypeList} on ${where}.`);
+      }
       return undefined;
     },
     'dtype-mismatch': () => {
