@@ -8,6 +8,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { firstOutputs, seedState } from '../../common/prng.js';
 import { profilesSpec } from '../../common/spec-data.js';
+import { floatFormat } from '../../common/float-format.js';
+import { materialize, shortestDecimal } from '../../harness/cases/index.js';
+import { acceptance, computeReference } from '../../oracle/index.js';
+import type { ToleranceLevel } from '../../common/types.js';
 
 const md = readFileSync(join(__dirname, '../../spec/smooth-l1-loss.md'), 'utf8');
 
@@ -41,6 +45,24 @@ describe('spec/smooth-l1-loss.md agrees with the code and data', () => {
       const m = row.exec(md);
       expect(m, name).not.toBeNull();
       expect(m![1].split(',').map((s) => s.trim())).toEqual(p.dtypes);
+    }
+  });
+
+  it('prints the worked acceptance example (section 9.1) as the oracle computes it', () => {
+    const f16 = (bits: string[]) => ({ type: 'tensor' as const, tensor: { dtype: 'float16' as const, shape: [bits.length], bits } });
+    // x = [400, 300, 1.5], y = 0, beta = 1000
+    const args = materialize({ logits: f16(['5e40', '5cb0', '3e00']), labels: f16(['0000', '0000', '0000']), beta: { type: 'float', value: '1000' } });
+    const f = floatFormat('float16');
+    const hex = (x: number) => f.toHex(f.encode(x));
+    const block = md.slice(md.indexOf('### 9.1 Worked example'));
+    for (const level of ['strict', 'standard'] as ToleranceLevel[]) {
+      const acc = acceptance(computeReference(args, 'float16'), level);
+      for (let i = 0; i < 3; i++) {
+        const d = (x: number) => shortestDecimal('float16', x);
+        const line = `[${i}] expected ${d(acc.expected[i])} (${hex(acc.expected[i])})`;
+        const re = new RegExp(`${level === 'strict' ? 'strict: ' : 'standard:'}[\\s\\S]*?${line.replace(/[[\]().]/g, '\\$&')}\\s+accepted \\[${d(acc.lo[i])}, ${d(acc.hi[i])}\\]\\s+\\[${hex(acc.lo[i])}, ${hex(acc.hi[i])}\\]`);
+        expect(block, `${level} element ${i}`).toMatch(re);
+      }
     }
   });
 });
