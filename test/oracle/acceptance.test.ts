@@ -181,6 +181,22 @@ function extremeValues(dtype: FloatDType, n: number, seed: number): number[] {
   return out;
 }
 
+describe('summation quality separates the levels', () => {
+  // float32, n = 2^16: strict allows gamma_16 (pairwise), standard gamma_{n-1} (any order)
+  const n = 1 << 16;
+  const x = randomValues('float32', n, 600, 8);
+  const y = randomValues('float32', n, 601, 8);
+  const elems = careful(x, y, 1, 'float32', 'none');
+  const pairwise = (v: number[], lo: number, hi: number): number => (hi - lo === 1 ? v[lo] : f32(pairwise(v, lo, (lo + hi) >> 1) + pairwise(v, (lo + hi) >> 1, hi)));
+  const serial: Impl = () => [elems.reduce((s, v) => f32(s + v), 0)];
+  const tree: Impl = () => [pairwise(elems, 0, n)];
+  it('pairwise float32 summation passes strict; serial float32 summation fails strict and passes standard', () => {
+    expect(verdict(tree, 'float32', x, y, 1, 'sum', 'strict').ok).toBe(true);
+    expect(verdict(serial, 'float32', x, y, 1, 'sum', 'strict').ok).toBe(false);
+    expect(verdict(serial, 'float32', x, y, 1, 'sum', 'standard').ok).toBe(true);
+  });
+});
+
 describe('careful implementations pass on extreme values', () => {
   it('subnormal and huge inputs, tiny and huge beta: careful passes at both levels', () => {
     let seed = 5000;
