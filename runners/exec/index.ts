@@ -47,6 +47,8 @@ interface Pending {
   line: string;
   /** The process generation the request was written to (0 = not written yet). */
   writtenTo: number;
+  /** Times it was sent again because a process exited cleanly without answering it. */
+  resent: number;
   resolve: (r: RunnerResult) => void;
   reject: (e: Error) => void;
   unlisten: () => void;
@@ -142,7 +144,7 @@ export class ExecRunner implements Runner {
     const seq = this.nextSeq++;
     const line = JSON.stringify({ protocol: 1, id: ctx.caseId, seq, profile: ctx.profile, args: argsToWire(args) }) + '\n';
     return new Promise<RunnerResult>((resolve, reject) => {
-      const req: Pending = { seq, id: ctx.caseId, line, writtenTo: 0, resolve, reject, unlisten: () => {} };
+      const req: Pending = { seq, id: ctx.caseId, line, writtenTo: 0, resent: 0, resolve, reject, unlisten: () => {} };
       if (ctx.signal) {
         if (ctx.signal.aborted) {
           reject(new ImplementationTimeout(`case ${ctx.caseId}: aborted before it was sent`, this.timeoutMs));
@@ -338,10 +340,22 @@ export class ExecRunner implements Runner {
     const head = this.queue[0];
     if (head && head.writtenTo === p.gen) {
       const fragment = p.lines.pending();
+      // A clean exit (code 0, no half-written line) may just be a process that stops after
+      // some requests, or one that never saw this one: send it once more to a new process.
+      // Only a second clean exit without an answer counts as this case's crash.
+      const clean = why === undefined && code === 0 && signal === null && fragment === '';
+      if (clean && head.resent === 0) {
+        for (const r of this.queue) if (r.writtenTo === p.gen) r.writtenTo = 0;
+        head.resent++;
+        this.clearHeadTimer();
+        this.pump();
+        return;
+      }
       const how = why ?? (signal ? `was killed by signal ${signal}` : `exited with code ${code}`);
+      const again = clean ? ' (also after being sent again to a new process)' : '';
       const msg = fragment
         ? `case ${head.id} (seq ${head.seq}): the process ${how} in the middle of a line: ${quote(fragment)}`
-        : `case ${head.id} (seq ${head.seq}): the process ${how} before answering`;
+        : `case ${head.id} (seq ${head.seq}): the process ${how} before answering${again}`;
       const tail = p.stderr.text(2000);
       this.failHead(new ImplementationCrash(tail ? `${msg}\nstderr (last part):\n${tail}` : msg, this.crashDetails(p, why ? 'spawn' : 'exit', code, signal)));
     }

@@ -144,17 +144,19 @@ describe('exec runner', () => {
     }
   });
 
-  it('exits halfway: the case being answered crashes, the rest go to a restarted process', async () => {
+  it('exits halfway (code 0): the unanswered requests go to a restarted process and all pass', async () => {
     const ids = ['x/0', 'x/1', 'x/2', 'x/3', 'x/4', 'x/5'];
     const { outcomes, restarts } = await runAll('exit-halfway.mjs', ids);
-    expectEcho(outcomes[0], 0);
-    expectEcho(outcomes[1], 1);
-    expectCrash(outcomes[2], 'x/2', 'exited with code 0 before answering');
-    expectEcho(outcomes[3], 3);
-    expectEcho(outcomes[4], 4);
-    expectCrash(outcomes[5], 'x/5');
-    // The second process answered x/3 and x/4 and left on x/5; nothing was left to restart for.
-    expect(restarts).toBe(2);
+    outcomes.forEach((o, k) => expectEcho(o, k));
+    // Each process answers two requests and leaves on the third: three processes.
+    expect(restarts).toBe(3);
+  });
+
+  it('a process that always exits cleanly without answering: the case crashes after one resend', async () => {
+    const { outcomes, restarts } = await runAll('exit-silently.mjs', ['s/1', 's/2']);
+    expectCrash(outcomes[0], 's/1', 'exited with code 0 before answering (also after being sent again to a new process)');
+    expectCrash(outcomes[1], 's/2');
+    expect(restarts).toBe(4);
   });
 
   it('a command that cannot start fails init() with the command named', async () => {
