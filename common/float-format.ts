@@ -90,6 +90,10 @@ class BinaryFormat implements FloatFormat {
   private readonly expMask: number; // biased exponent all ones
   private readonly table: Float64Array | undefined; // decode table for 16-bit formats
   private readonly hexRe: RegExp;
+  private readonly isBinary32: boolean;
+  private readonly hiddenBit: number; // 2^fractionBits
+  private readonly infBits: number; // pattern of +inf (formats up to 32 bits)
+  private readonly signMask: number; // 2^(bits-1)
 
   constructor(
     readonly name: FloatDType,
@@ -110,6 +114,12 @@ class BinaryFormat implements FloatFormat {
     this.maxFinite = (2 - pow2(-fractionBits)) * pow2(this.emax - 1) * 2;
     this.hexDigits = bits / 4;
     this.hexRe = new RegExp(`^[0-9a-f]{${this.hexDigits}}$`);
+    // The platform converts to binary32 with RN-even (Math.fround, Float32Array), so a
+    // format shaped like binary32 uses it directly.
+    this.isBinary32 = exponentBits === 8 && fractionBits === 23;
+    this.hiddenBit = 2 ** fractionBits;
+    this.infBits = this.expMask * 2 ** fractionBits;
+    this.signMask = 2 ** (bits - 1);
     if (bits === 16) {
       const t = new Float64Array(65536);
       for (let b = 0; b < 65536; b++) t[b] = this.decodeGeneric(b);
@@ -131,6 +141,13 @@ class BinaryFormat implements FloatFormat {
   }
 
   decode(bits: Bits): number {
+    // Fast paths first: an in-range integer pattern of a 16- or 32-bit format.
+    const t = this.table;
+    if (t !== undefined && typeof bits === 'number' && (bits & 0xffff) === bits) return t[bits];
+    if (this.isBinary32 && typeof bits === 'number' && bits >>> 0 === bits) {
+      u32of32[0] = bits;
+      return f32[0];
+    }
     if (this.bits === 64) {
       const b = typeof bits === 'bigint' ? bits : BigInt(bits);
       if (b < 0n || b >= 1n << 64n) throw new RangeError(`${this.name}: bit pattern ${bits} out of range for 64 bits`);
@@ -139,12 +156,7 @@ class BinaryFormat implements FloatFormat {
     }
     const b = typeof bits === 'bigint' ? Number(bits) : bits;
     if (!(b >= 0 && b < 2 ** this.bits && Number.isInteger(b))) throw new RangeError(`${this.name}: bit pattern ${bits} out of range for ${this.bits} bits`);
-    if (this.table !== undefined) return this.table[b];
-    if (this.exponentBits === 8 && this.fractionBits === 23) {
-      u32of32[0] = b;
-      return f32[0];
-    }
-    return this.decodeGeneric(b);
+    return t !== undefined ? t[b] : this.decodeGeneric(b);
   }
 
   decodeMany(bits: ArrayLike<number>, out: Float64Array): void {
@@ -158,7 +170,7 @@ class BinaryFormat implements FloatFormat {
 
   round(x: number): number {
     if (this.bits === 64) return x;
-    if (this.exponentBits === 8 && this.fractionBits === 23) return Math.fround(x);
+    if (this.isBinary32) return Math.fround(x);
     return this.roundGeneric(x, 0);
   }
 
@@ -202,27 +214,37 @@ class BinaryFormat implements FloatFormat {
       f64[0] = x;
       return u64of64[0];
     }
-    if (this.exponentBits === 8 && this.fractionBits === 23) {
+    if (this.isBinary32) {
       if (x !== x) return this.canonicalNaN() as number;
       f32[0] = x;
       return u32of32[0];
     }
-    return this.bitsOfValue(this.roundGeneric(x, 0));
+    return this.encodeSmall(x);
   }
 
-  /** Pattern of a value already representable in this format (formats up to 32 bits). */
-  private bitsOfValue(v: number): number {
-    const fb = this.fractionBits;
-    if (v !== v) return this.canonicalNaN() as number;
-    const signBit = v < 0 || (v === 0 && 1 / v < 0) ? 2 ** (this.bits - 1) : 0;
-    const a = Math.abs(v);
-    if (a === Infinity) return signBit + this.expMask * 2 ** fb;
+  /**
+   * RN-even straight to the pattern (formats below 32 bits). With r the rounded count of
+   * quanta 2^(e - fractionBits), the magnitude's pattern is r for a subnormal and
+   * (e + bias) * 2^fractionBits + r - 2^fractionBits otherwise; the formula stays right
+   * when rounding carries into the next binade (r = 2^(fractionBits+1)), into the
+   * smallest normal, or into the infinity pattern.
+   */
+  private encodeSmall(x: number): number {
+    if (x !== x) return this.canonicalNaN() as number;
+    f64[0] = x;
+    const hi = u32of64[1];
+    const signBit = hi >>> 31 === 1 ? this.signMask : 0; // -0 included
+    const a = x < 0 ? -x : x;
     if (a === 0) return signBit;
-    let e = binaryExponent(a);
+    let e = ((hi >>> 20) & 0x7ff) - 1023;
+    if (e > this.emax) return signBit + this.infBits;
     if (e < this.emin) e = this.emin;
-    const M = a / pow2(e - fb);
-    if (M < 2 ** fb) return signBit + M; // subnormal: biased exponent 0
-    return signBit + (e + this.bias) * 2 ** fb + (M - 2 ** fb);
+    const m = a / pow2table[e - this.fractionBits + POW2_OFFSET];
+    let r = Math.floor(m);
+    const f = m - r;
+    if (f > 0.5 || (f === 0.5 && (r & 1) === 1)) r += 1;
+    const mag = r < this.hiddenBit ? r : (e + this.bias) * this.hiddenBit + r - this.hiddenBit;
+    return signBit + (mag >= this.infBits ? this.infBits : mag);
   }
 
   private canonicalNaN(): Bits {
