@@ -345,11 +345,11 @@ function acceptanceWith<T>(A: Arith<T>, ref: OracleOutput, lv: ToleranceSpec, ou
   let bh = gInf || hiInf ? P.zero : A.add(A.mul(sHi, A.add(A.num(1), g, 1), 1), nEta, 1);
   if (A.lt(bl, P.zero)) bl = P.zero;
   if (ref.reduction === 'mean') {
-    // two roundings (divide by n, or multiply by a rounded 1/n); their relative error is
-    // that of the coarser of the accumulation and output precisions (the sum may be cast
-    // to the output dtype before the division); underflow and the reciprocal 1/n are in
-    // the accumulation precision.
-    const coarseU = 2 ** -Math.min(acc.precision, out.precision);
+    // two roundings (divide by n, or multiply by a rounded 1/n) in the coarser of the
+    // accumulation and working precisions: at standard the sum may be cast to the output
+    // dtype and divided there (MindSpore's CPU kernel), at strict half types divide in
+    // float32. Underflow and the reciprocal 1/n are in the accumulation precision.
+    const coarseU = 2 ** -Math.min(acc.precision, w.precision);
     const N = A.num(n);
     const Um = A.num(coarseU);
     const one = A.num(1);
