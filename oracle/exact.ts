@@ -13,21 +13,34 @@ export interface Dyadic {
   e: number;
 }
 
-/** The exact dyadic value of a finite double. */
-export function dyadicOf(x: number): Dyadic {
+/**
+ * The exact dyadic value of a finite double, with the quantum of a format that holds it
+ * (default binary64): m has at most fractionBits + 1 bits, so values from narrow formats
+ * give small integers and cheap BigInt arithmetic. A value off that format's grid
+ * throws (BigInt of a non-integer).
+ */
+export function dyadicOf(x: number, fractionBits = 52, emin = -1022): Dyadic {
   if (x === 0) return { m: 0n, e: 0 };
   let e = binaryExponent(x < 0 ? -x : x);
-  if (e < -1022) e = -1022; // double subnormal: quantum 2^-1074
-  e -= 52;
-  // x / 2^e is an integer below 2^53 (a power-of-two scaling, exact).
+  if (e < emin) e = emin; // subnormal: the quantum stays 2^(emin - fractionBits)
+  e -= fractionBits;
+  // x / 2^e is an integer below 2^(fractionBits+1) (a power-of-two scaling, exact).
   return { m: BigInt(x / pow2(e)), e };
 }
+
+const POW2_1023 = 1n << 1023n;
 
 /** Number of bits of n > 0 (floor(log2 n) + 1). */
 export function bitLength(n: bigint): number {
   if (n < 0n) n = -n;
   if (n === 0n) return 0;
   if (n <= 0x1fffffffffffffn) return binaryExponent(Number(n)) + 1;
+  if (n < POW2_1023) {
+    // Number(n) is n rounded to 53 bits: its exponent is floor(log2 n) or one more
+    // (when rounding carried to a power of two); one comparison decides.
+    const e = binaryExponent(Number(n));
+    return n < 1n << BigInt(e) ? e : e + 1;
+  }
   const s = n.toString(16);
   return (s.length - 1) * 4 + (32 - Math.clz32(parseInt(s[0], 16)));
 }

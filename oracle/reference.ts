@@ -102,9 +102,23 @@ function betaParts(beta: number): BetaParts {
 }
 
 /** Exact |x - y| of finite doubles. */
-function absDiff(x: number, y: number): Dyadic {
-  const a = dyadicOf(x);
-  const b = dyadicOf(y);
+/** The grids (fraction bits, emin) of the logits' and labels' formats. */
+interface Grids {
+  xf: number;
+  xe: number;
+  yf: number;
+  ye: number;
+}
+const BINARY64_GRIDS: Grids = { xf: 52, xe: -1022, yf: 52, ye: -1022 };
+function gridsOf(a: FloatDType, b: FloatDType): Grids {
+  const fa = floatFormat(a);
+  const fb = floatFormat(b);
+  return { xf: fa.fractionBits, xe: fa.emin, yf: fb.fractionBits, ye: fb.emin };
+}
+
+function absDiff(x: number, y: number, g: Grids): Dyadic {
+  const a = dyadicOf(x, g.xf, g.xe);
+  const b = dyadicOf(y, g.yf, g.ye);
   let m: bigint;
   let e: number;
   if (a.e <= b.e) {
@@ -148,7 +162,7 @@ interface ElementOut {
   exp: number;
 }
 
-function elementLoss(x: number, y: number, beta: BetaParts, out: ElementOut): Kind {
+function elementLoss(x: number, y: number, beta: BetaParts, out: ElementOut, g: Grids): Kind {
   if (x !== x || y !== y || beta.value !== beta.value) return Kind.NaN;
   const fx = x === Infinity || x === -Infinity;
   const fy = y === Infinity || y === -Infinity;
@@ -157,7 +171,7 @@ function elementLoss(x: number, y: number, beta: BetaParts, out: ElementOut): Ki
     // |d| = inf: inf < beta is false for every beta, so the linear branch: inf - 0.5*beta.
     return beta.value === Infinity ? Kind.NaN : Kind.Inf;
   }
-  const ad = absDiff(x, y);
+  const ad = absDiff(x, y, g);
   if (beta.value === Infinity) {
     // |d| < inf: 0.5 d^2 / inf = 0 exactly.
     out.quadratic = false;
@@ -185,7 +199,7 @@ function elementLoss(x: number, y: number, beta: BetaParts, out: ElementOut): Ki
 export function exactElementLoss(x: number, y: number, beta: number): ExtValue {
   const out: ElementOut = { quadratic: false, num: 0n, exp: 0 };
   const bp = betaParts(beta);
-  const k = elementLoss(x, y, bp, out);
+  const k = elementLoss(x, y, bp, out, BINARY64_GRIDS);
   if (k === Kind.NaN) return { kind: 'nan' };
   if (k === Kind.Inf) return { kind: 'inf', neg: false };
   const v = out.exp >= 0 ? R.of(out.num << BigInt(out.exp)) : R.of(out.num, 1n << BigInt(-out.exp));
@@ -201,6 +215,8 @@ export function computeReference(args: CallArgs, dtype: FloatDType): OracleOutpu
   }
   const x = valuesOf('logits', lt);
   const y = valuesOf('labels', yt);
+  // valuesOf has checked both are float dtypes
+  const grids = gridsOf(lt.dtype as FloatDType, yt.dtype as FloatDType);
   const beta = betaValue(args.beta);
   const reduction = reductionValue(args.reduction);
   const bp = betaParts(beta);
@@ -211,7 +227,7 @@ export function computeReference(args: CallArgs, dtype: FloatDType): OracleOutpu
   if (reduction === 'none') {
     const expected = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const k = elementLoss(x[i], y[i], bp, out);
+      const k = elementLoss(x[i], y[i], bp, out, grids);
       if (k === Kind.NaN) expected[i] = NaN;
       else if (k === Kind.Inf) expected[i] = Infinity;
       else expected[i] = roundScaled(false, out.num, out.quadratic ? mb : 1n, out.exp, fmt, 0);
@@ -230,7 +246,7 @@ export function computeReference(args: CallArgs, dtype: FloatDType): OracleOutpu
   let nan = false;
   let inf = false;
   for (let i = 0; i < n; i++) {
-    const k = elementLoss(x[i], y[i], bp, out);
+    const k = elementLoss(x[i], y[i], bp, out, grids);
     if (k === Kind.NaN) {
       nan = true;
       break;
