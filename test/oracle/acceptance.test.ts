@@ -340,6 +340,16 @@ describe('interval properties', () => {
     expect(top.hi[0]).toBe(65504);
   });
 
+  it('a mean whose element overflows the output dtype keeps a tight upper bound (the overflowing form is not admitted)', () => {
+    // float16: one element L = 131007.5 (beyond 65504), 99 zeros; mean = 1310.075
+    const x = [65504, ...Array(99).fill(0)];
+    const y = [-65504, ...Array(99).fill(0)];
+    const acc = acceptance(computeReference(args('float16', x, y, 1, 'mean'), 'float16'), 'standard');
+    expect(acc.expected[0]).toBe(f16round(131007.5 / 100));
+    expect(acc.hi[0]).toBeLessThan(1320);
+    expect(acc.lo[0]).toBeGreaterThan(1300);
+  });
+
   it('exact zero accepts both +0 and -0; checkValues reports hex, interval and ulp error', () => {
     const acc = acceptance(computeReference(args('float32', [1, 3], [1, 2], 1, 'none'), 'float32'), 'strict');
     expect(checkValues(acc, tensorFromNumbers('float32', [2], [-0, 0.5])).ok).toBe(true);
