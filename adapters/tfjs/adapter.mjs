@@ -12,6 +12,7 @@
 //  - tensors keep their dtype name: tfjs knows float32, int32, bool, complex64; for the others
 //    (float16, bfloat16, float64, int64, uint8) tf.tensor() raises what it raises;
 //  - non-tensor logits/labels go in as the JS values they stand for (numbers, arrays, null, ...);
+//    an int that no JS number holds exactly is reported as a crash (runner contract), not rounded;
 //  - whatever tfjs throws is the raised error (its class name is usually plain 'Error').
 import * as tf from '@tensorflow/tfjs';
 
@@ -54,7 +55,17 @@ function toTf(v) {
       return tf.tensor(values, shape, dtype);
     }
     case 'float': return v.value;
-    case 'int': return Number(v.value); // JS numbers: exact up to 2^53
+    case 'int': {
+      // tfjs takes JS numbers; an int no double holds exactly cannot be passed faithfully,
+      // which the runner contract says to report as a crash rather than round silently.
+      const n = Number(v.value);
+      if (BigInt(n) !== v.value) {
+        const e = new Error(`the int ${v.value} has no exact JS number; tfjs cannot be called with it`);
+        e.name = 'ImplementationCrash';
+        throw e;
+      }
+      return n;
+    }
     case 'bool': return v.value;
     case 'str': return v.value;
     case 'none': return null;

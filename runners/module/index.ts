@@ -8,7 +8,8 @@
  *     returning (or resolving to) a RunnerResult, or a bare Tensor as shorthand for an
  *     output. Throwing an Error means the operator *raised*: it becomes
  *     { kind: 'error', errorType: error.name, message } (name your errors TypeError,
- *     ValueError, RuntimeError as the spec does). Throwing a non-Error is a crash.
+ *     ValueError, RuntimeError as the spec does). Throwing a non-Error, or an Error named
+ *     'ImplementationCrash' (the adapter cannot express the call), is a crash.
  * Optional exports `name`, `version`, `nativeProfile`, `init()`, `close()` describe and
  * manage a function implementation.
  */
@@ -57,6 +58,9 @@ export function runnerFromFunction(fn: SmoothL1Function, meta: { name?: string; 
       try {
         r = await fn(args, ctx);
       } catch (e) {
+        // An adapter that cannot express a call (spec/runner-contract.md section 4) says so
+        // with an Error named ImplementationCrash: a crash, not something the operator raised.
+        if (e instanceof Error && e.name === 'ImplementationCrash') throw new ImplementationCrash(`case ${ctx.caseId}: ${e.message}`, { reason: 'exception' });
         if (e instanceof Error) return { kind: 'error', errorType: e.name, message: e.message };
         throw new ImplementationCrash(`case ${ctx.caseId}: the implementation threw a non-Error value: ${String(e)}`, { reason: 'exception' });
       }

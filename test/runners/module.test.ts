@@ -17,7 +17,7 @@ const args: CallArgs = {
 const ctx = (caseId: string): RunContext => ({ caseId, profile: 'cpu', signal: new AbortController().signal });
 
 describe('module runner', () => {
-  it('smoothL1Loss export with metadata, init/close, thrown Error = raised error, bare Tensor = output', async () => {
+  it('smoothL1Loss export with metadata, init/close, thrown Error = raised error (ImplementationCrash = crash), bare Tensor = output', async () => {
     const r = await createRunner({ modulePath: relative(process.cwd(), dir + 'named.mjs') });
     expect([r.name, r.version, r.nativeProfile]).toEqual(['named-fixture', '2.5', 'gpu']);
     await r.init?.();
@@ -27,6 +27,8 @@ describe('module runner', () => {
     expect(await r.run(args, ctx('a/bare'))).toMatchObject({ kind: 'output', tensor: { dtype: 'float32', shape: [1] } });
     expect(await r.run(args, ctx('a/raise'))).toEqual({ kind: 'error', errorType: 'RuntimeError', message: 'beta must be positive' });
     await expect(Promise.resolve(r.run(args, ctx('a/string-throw')))).rejects.toBeInstanceOf(ImplementationCrash);
+    await expect(Promise.resolve(r.run(args, ctx('a/cannot')))).rejects.toThrow(/a\/cannot: this adapter cannot pass the argument/);
+    await expect(Promise.resolve(r.run(args, ctx('a/cannot')))).rejects.toBeInstanceOf(ImplementationCrash);
     await r.close?.();
     expect(mod.closeCalls).toBe(1);
   });
