@@ -87,6 +87,13 @@ describe('exec runner', () => {
     expect(restarts).toBe(2);
   });
 
+  it('a Python adapter dying with a traceback: exit code 1 and the traceback in the report', async () => {
+    const { outcomes } = await runAll('traceback.py', ['t/1', 't/bug', 't/3'], { command: `/usr/bin/python3 ${fixtures}traceback.py` });
+    expectEcho(outcomes[0], 0);
+    expectCrash(outcomes[1], 't/bug', 'exited with code 1 before answering', 'Traceback (most recent call last)', "KeyError: 'no-such-key'");
+    expectEcho(outcomes[2], 2);
+  });
+
   it('hang: the case times out, the process group is killed, later cases still pass', async () => {
     const t0 = Date.now();
     const { outcomes, restarts } = await runAll('hang.mjs', ['h/1', 'h/hang', 'h/3'], { timeoutMs: 400, startupGraceMs: 3000 });
