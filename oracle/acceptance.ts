@@ -320,10 +320,10 @@ function acceptanceWith<T>(A: Arith<T>, ref: OracleOutput, lv: ToleranceSpec, ou
     let l = res.lo;
     let h = res.hi;
     if (roundEach) {
-      // also admit the element rounded to the output dtype (the union of both forms)
-      l = A.num(A.out(l, out, -1));
-      // An element whose rounded form overflows to inf would make the result inf, which a
-      // finite expectation never accepts: that form adds nothing, keep the unrounded bound.
+      // Also admit the element rounded to the output dtype (the union of both forms).
+      // A rounded form that overflows to inf would make the result inf, which a finite
+      // expectation never accepts: such forms add nothing, so the unrounded bound stays.
+      if (!A.lt(A.num(out.maxFinite), l)) l = A.num(A.out(l, out, -1));
       const ho = A.out(h, out, 1);
       if (ho !== Infinity) h = A.num(ho);
     }
