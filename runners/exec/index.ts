@@ -376,7 +376,12 @@ export class ExecRunner implements Runner {
   }
 }
 
-/** The factory runners/registry.ts calls for `--runner exec --command "..."`. */
+/**
+ * The factory runners/registry.ts calls for `--runner exec --command "..."`. With
+ * SMOOTHL1_EXEC_STDERR=1 in the environment the implementation's stderr is also copied
+ * to ours (for debugging an adapter); it is drained and its tail kept either way.
+ */
 export function createRunner(opts: ExecRunnerOptions): ExecRunner {
-  return new ExecRunner(opts);
+  const passThrough = process.env.SMOOTHL1_EXEC_STDERR === '1' && opts.onStderr === undefined;
+  return new ExecRunner(passThrough ? { ...opts, onStderr: (c) => process.stderr.write(c) } : opts);
 }
