@@ -6,7 +6,9 @@
  * the 'otherwise' branch), then reduction none / sum / mean of the exact values.
  *
  * Every input element is a dyadic rational (all formats fit in binary64), beta is the
- * float32 value of the argument, and only one non-dyadic quantity exists: 1/beta. So a
+ * float32 value of the argument (MindSpore's; option beta: 'given' uses the exact value
+ * as given instead: the float64 of a float, the exact integer of an int, see
+ * spec/smooth-l1-loss.md 4.1), and only one non-dyadic quantity exists: 1/beta. So a
  * quadratic term is (dyadic)/(odd part of beta's mantissa) and a sum of quadratic terms
  * has that common denominator; the reductions never need a gcd.
  */
@@ -23,13 +25,49 @@ export interface OracleOutput {
   reduction: Reduction;
   /** Shape of logits/labels. */
   inputShape: number[];
-  /** beta as used: its float32 value (a double). */
+  /** beta's float32 value (a double): MindSpore's beta, whichever beta the expected values use. */
   beta: number;
+  /** The beta the expected values were computed with (default 'float32'). */
+  betaSource: BetaSource;
+  /** beta's exact value in each reading (spec/tolerances.json "betaValues" picks the admitted ones). */
+  betas: Record<BetaSource, ExactBeta>;
   /** Input element values (exact: every float format fits in binary64). */
   x: Float64Array;
   y: Float64Array;
   /** Correctly rounded exact result per output element (NaN where the result is NaN). */
   expected: Float64Array;
+}
+
+/** Which value of beta: its float32 value (MindSpore's storage) or the exact value as given. */
+export type BetaSource = 'float32' | 'given';
+export const BETA_SOURCES: readonly BetaSource[] = ['float32', 'given'];
+
+/** An exact beta: a finite dyadic (m carries the sign; -0 is m = 0, neg set), an infinity, or NaN. */
+export type ExactBeta = { kind: 'finite'; dy: Dyadic; neg: boolean } | { kind: 'inf'; neg: boolean } | { kind: 'nan' };
+
+function exactOfNumber(v: number): ExactBeta {
+  if (v !== v) return { kind: 'nan' };
+  if (v === Infinity || v === -Infinity) return { kind: 'inf', neg: v < 0 };
+  return { kind: 'finite', dy: dyadicOf(v), neg: v < 0 || Object.is(v, -0) };
+}
+
+/**
+ * The exact value of a beta argument in one reading: 'float32' is betaValue's float32
+ * value; 'given' is the value as the caller wrote it (a float's float64, an int's exact
+ * integer of any size, a bool's 0 or 1; absent = the documented default).
+ */
+export function exactBeta(arg: ArgValue | undefined, source: BetaSource): ExactBeta {
+  if (source === 'float32' || arg === undefined || arg.type === 'bool') return exactOfNumber(betaValue(arg));
+  if (arg.type === 'float') return exactOfNumber(arg.value);
+  if (arg.type === 'int') return { kind: 'finite', dy: { m: arg.value, e: 0 }, neg: arg.value < 0n };
+  throw new Error(`beta: a ${arg.type} has no numeric value (expected float, int or bool)`);
+}
+
+/** The sign class of an exact beta for the profile range rules: -1 (negative), 0 (either zero), 1 (positive), NaN. */
+export function betaSign(b: ExactBeta): number {
+  if (b.kind === 'nan') return NaN;
+  if (b.kind === 'inf') return b.neg ? -1 : 1;
+  return b.dy.m === 0n ? 0 : b.dy.m < 0n ? -1 : 1;
 }
 
 /** The float32 value of a beta argument (absent = the documented default). */
@@ -84,13 +122,15 @@ function valuesOf(name: string, t: Tensor): Float64Array {
 
 /** beta as odd mantissa * 2^e (beta > 0 finite), so 1/(2 beta) has denominator mb. */
 interface BetaParts {
-  value: number;
+  nan: boolean;
+  /** +inf (a -inf beta, never valid, is treated as its dyadic 0 in pure-math use) */
+  posInf: boolean;
   dy: Dyadic; // odd mantissa (or 0)
 }
 
-function betaParts(beta: number): BetaParts {
+function betaParts(beta: ExactBeta): BetaParts {
   // Non-finite betas never reach the dyadic paths (elementLoss tests them first).
-  const dy = Number.isFinite(beta) ? dyadicOf(beta) : { m: 0n, e: 0 };
+  const dy = beta.kind === 'finite' ? beta.dy : { m: 0n, e: 0 };
   let { m, e } = dy;
   if (m !== 0n) {
     while ((m & 1n) === 0n) {
@@ -98,7 +138,7 @@ function betaParts(beta: number): BetaParts {
       e += 1;
     }
   }
-  return { value: beta, dy: { m, e } };
+  return { nan: beta.kind === 'nan', posInf: beta.kind === 'inf' && !beta.neg, dy: { m, e } };
 }
 
 /** Exact |x - y| of finite doubles. */
@@ -163,16 +203,16 @@ interface ElementOut {
 }
 
 function elementLoss(x: number, y: number, beta: BetaParts, out: ElementOut, g: Grids): Kind {
-  if (x !== x || y !== y || beta.value !== beta.value) return Kind.NaN;
+  if (x !== x || y !== y || beta.nan) return Kind.NaN;
   const fx = x === Infinity || x === -Infinity;
   const fy = y === Infinity || y === -Infinity;
   if (fx || fy) {
     if (fx && fy && x === y) return Kind.NaN; // inf - inf
     // |d| = inf: inf < beta is false for every beta, so the linear branch: inf - 0.5*beta.
-    return beta.value === Infinity ? Kind.NaN : Kind.Inf;
+    return beta.posInf ? Kind.NaN : Kind.Inf;
   }
   const ad = absDiff(x, y, g);
-  if (beta.value === Infinity) {
+  if (beta.posInf) {
     // |d| < inf: 0.5 d^2 / inf = 0 exactly.
     out.quadratic = false;
     out.num = 0n;
@@ -198,7 +238,7 @@ function elementLoss(x: number, y: number, beta: BetaParts, out: ElementOut, g: 
 /** The exact loss of one element pair (for tests and reports). */
 export function exactElementLoss(x: number, y: number, beta: number): ExtValue {
   const out: ElementOut = { quadratic: false, num: 0n, exp: 0 };
-  const bp = betaParts(beta);
+  const bp = betaParts(exactOfNumber(beta));
   const k = elementLoss(x, y, bp, out, BINARY64_GRIDS);
   if (k === Kind.NaN) return { kind: 'nan' };
   if (k === Kind.Inf) return { kind: 'inf', neg: false };
@@ -206,7 +246,12 @@ export function exactElementLoss(x: number, y: number, beta: number): ExtValue {
   return { kind: 'finite', value: out.quadratic ? R.div(v, R.of(bp.dy.m)) : v };
 }
 
-export function computeReference(args: CallArgs, dtype: FloatDType): OracleOutput {
+export interface ReferenceOptions {
+  /** Which beta the expected values use (default 'float32', MindSpore's). */
+  beta?: BetaSource;
+}
+
+export function computeReference(args: CallArgs, dtype: FloatDType, options: ReferenceOptions = {}): OracleOutput {
   const fmt = floatFormat(dtype);
   const lt = tensorArg('logits', args.logits);
   const yt = tensorArg('labels', args.labels);
@@ -218,8 +263,10 @@ export function computeReference(args: CallArgs, dtype: FloatDType): OracleOutpu
   // valuesOf has checked both are float dtypes
   const grids = gridsOf(lt.dtype as FloatDType, yt.dtype as FloatDType);
   const beta = betaValue(args.beta);
+  const betaSource = options.beta ?? 'float32';
+  const betas: Record<BetaSource, ExactBeta> = { float32: exactOfNumber(beta), given: exactBeta(args.beta, 'given') };
   const reduction = reductionValue(args.reduction);
-  const bp = betaParts(beta);
+  const bp = betaParts(betas[betaSource]);
   const n = x.length;
   const out: ElementOut = { quadratic: false, num: 0n, exp: 0 };
   const mb = bp.dy.m;
@@ -232,7 +279,7 @@ export function computeReference(args: CallArgs, dtype: FloatDType): OracleOutpu
       else if (k === Kind.Inf) expected[i] = Infinity;
       else expected[i] = roundScaled(false, out.num, out.quadratic ? mb : 1n, out.exp, fmt, 0);
     }
-    return { dtype, shape: [...lt.shape], reduction, inputShape: [...lt.shape], beta, x, y, expected };
+    return { dtype, shape: [...lt.shape], reduction, inputShape: [...lt.shape], beta, betaSource, betas, x, y, expected };
   }
 
   // Reductions: sum = Q / mb + Lin with Q = sum of quadratic numerators (dyadic) and Lin
@@ -302,7 +349,7 @@ export function computeReference(args: CallArgs, dtype: FloatDType): OracleOutpu
     if (reduction === 'mean') den *= BigInt(n);
     value = roundScaled(false, num, den, exp, fmt, 0);
   }
-  return { dtype, shape: [], reduction, inputShape: [...lt.shape], beta, x, y, expected: Float64Array.of(value) };
+  return { dtype, shape: [], reduction, inputShape: [...lt.shape], beta, betaSource, betas, x, y, expected: Float64Array.of(value) };
 }
 
 /** Correctly rounded output bit patterns as hex (NaN as the format's canonical NaN). */

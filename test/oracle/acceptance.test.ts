@@ -360,3 +360,147 @@ describe('interval properties', () => {
     expect(bad.maxUlpError).toBe(10);
   });
 });
+
+describe("beta's precision: its float32 value (MindSpore) or its value as given (a Python float's float64)", () => {
+  /** float64 throughout with the double beta (PyTorch's reading), quotient order d*d*0.5/beta. */
+  const doubleBeta = (x: number[], y: number[], beta: number): number[] =>
+    x.map((xi, i) => {
+      const d = Math.abs(xi - y[i]);
+      return d < beta ? (d * d * 0.5) / beta : d - 0.5 * beta;
+    });
+  const floatArgs = (x: number[], y: number[], beta: number, red: Reduction): CallArgs => ({ ...args('float64', x, y, 0, red), beta: { type: 'float', value: beta } });
+  function check(x: number[], y: number[], beta: number, level: ToleranceLevel, red: Reduction = 'none') {
+    const ref = computeReference(floatArgs(x, y, beta, red), 'float64');
+    const el = doubleBeta(x, y, beta);
+    const got = red === 'none' ? el : [el.reduce((s, v) => s + v, 0)];
+    return { ref, v: checkValues(acceptance(ref, level), tensorFromNumbers('float64', ref.shape, got)) };
+  }
+  const x = [0.05, 0.0999, 0.1, 0.10000000149, 0.3, -2, 1e-9];
+  const y = x.map(() => 0);
+  for (const beta of [0.1, 1e-7, 1e30]) {
+    it(`float64, beta ${beta}: the double-beta kernel passes standard and fails strict; the expected value stays the float32-beta one`, () => {
+      const xs = x.map((v) => v * (beta / 0.1));
+      for (const red of ['none', 'sum'] as Reduction[]) {
+        expect(check(xs, y, beta, 'standard', red).v.ok).toBe(true);
+        const strict = check(xs, y, beta, 'strict', red);
+        expect(strict.v.ok).toBe(false);
+        expect(strict.ref.beta).toBe(Math.fround(beta));
+      }
+    });
+  }
+  it('an int beta is exact as given: 10**40 (float32 +inf, L = 0) admits d^2 / (2 * 10**40) at standard only', () => {
+    const a: CallArgs = { ...args('float32', [1e6], [0], 0, 'none'), beta: { type: 'int', value: 10n ** 40n } };
+    const ref = computeReference(a, 'float32');
+    expect(ref.expected[0]).toBe(0);
+    expect(computeReference(a, 'float32', { beta: 'given' }).expected[0]).toBe(Math.fround(5e-29));
+    const given = tensorFromNumbers('float32', [1], [Math.fround(5e-29)]);
+    expect(checkValues(acceptance(ref, 'standard'), given).ok).toBe(true);
+    expect(checkValues(acceptance(ref, 'strict'), given).ok).toBe(false);
+  });
+});
+
+describe('the underflow allowance eta applies only to operations whose result can be subnormal', () => {
+  it('float16 results near 1e-3 with nothing subnormal: a kernel 5% off is rejected at standard (it was accepted when every op could be off by 2^-14)', () => {
+    const r = rng(77);
+    // d in [0.03, 0.06], beta 1: L = d^2 / 2 in [4.5e-4, 1.8e-3]; every intermediate is far above 2^-14
+    const x = Array.from({ length: 32 }, () => f16round(0.03 + 0.03 * r()));
+    const y = x.map(() => 0);
+    const off: Impl = (xs, ys, beta, dtype, red) => careful(xs, ys, beta, dtype, red).map((v) => f16round(v * 1.05));
+    for (const level of ['strict', 'standard'] as const) {
+      const bad = verdict(off, 'float16', x, y, 1, 'none', level);
+      expect(bad.ok).toBe(false);
+      expect(bad.failedCount).toBe(32);
+      expect(verdict(careful, 'float16', x, y, 1, 'none', level).ok).toBe(true);
+      expect(verdict(halfAllTheWay, 'float16', x, y, 1, 'none', 'standard').ok).toBe(true);
+    }
+    // the interval around 0.001125 (d = 1.5, beta = 1000) is a few float16 ulps, not +-11%
+    const acc = acceptance(computeReference(args('float16', [1.5], [0], 1000, 'none'), 'float16'), 'standard');
+    const ulp = floatFormat('float16').ulp(acc.expected[0]);
+    expect((acc.hi[0] - acc.expected[0]) / ulp).toBeLessThanOrEqual(4);
+    expect((acc.expected[0] - acc.lo[0]) / ulp).toBeLessThanOrEqual(4);
+  });
+
+  // Every evaluation order the model admits, in the working format with gradual underflow
+  // or with every subnormal result (and subnormal input) flushed to 0 or to minNormal.
+  type Round = (v: number) => number;
+  const orders: Record<string, (d: number, b: number, w: Round) => number> = {
+    'd*d*0.5/b': (d, b, w) => w(w(w(d * d) * 0.5) / b),
+    '0.5*d*d/b': (d, b, w) => w(w(w(0.5 * d) * d) / b),
+    'd*d/b*0.5': (d, b, w) => w(w(w(d * d) / b) * 0.5),
+    '(0.5|d|)*(|d|/b)': (d, b, w) => w(w(0.5 * Math.abs(d)) * w(Math.abs(d) / b)),
+    '(d/b)*d*0.5': (d, b, w) => w(w(w(d / b) * d) * 0.5),
+    '0.5*d*d*fl(1/b)': (d, b, w) => w(w(w(0.5 * d) * d) * w(1 / b)),
+    'd*d*fl(0.5/b)': (d, b, w) => w(w(d * d) * w(0.5 / b)),
+    '(d*fl(1/b))*d*0.5': (d, b, w) => w(w(w(d * w(1 / b)) * d) * 0.5),
+  };
+  /** An intermediate overflowed (1/beta for a subnormal beta, d*d for a huge d): a defect the model does not admit. */
+  let overflowed = false;
+  function kernel(order: (d: number, b: number, w: Round) => number, dtype: FloatDType, flush: 0 | 1 | 2): Impl {
+    const f = floatFormat(dtype);
+    const w: Round = (v) => {
+      const r = f.round(v);
+      if (!Number.isFinite(r) && Number.isFinite(v)) overflowed = true;
+      if (flush && r !== 0 && Math.abs(r) < f.minNormal) return flush === 1 ? 0 : Math.sign(r) * f.minNormal;
+      return r;
+    };
+    return (x, y, beta, _dt, red) => {
+      // beta is rounded to the working format but not flushed: the model admits no beta
+      // outside the box of its readings (a subnormal beta read as 0 is out of range).
+      const b = f.round(beta);
+      const el = x.map((xi, i) => {
+        const d = w(w(xi) - w(y[i]));
+        const a = Math.abs(d);
+        return a < b ? order(d, b, w) : w(a - w(0.5 * b));
+      });
+      if (red === 'none') return el;
+      let s = 0;
+      for (const v of el) s = dtype === 'float64' ? s + v : f32(s + v);
+      return [red === 'sum' ? f.round(s) : f.round(s / el.length)];
+    };
+  }
+  it('every admitted evaluation order passes at standard, with gradual underflow and with flush-to-zero (results and inputs), on tiny and huge values', () => {
+    let seed = 9000;
+    let checked = 0;
+    for (const dt of ['float16', 'bfloat16', 'float32', 'float64'] as FloatDType[]) {
+      const f = floatFormat(dt);
+      for (let k = 0; k < 24; k++) {
+        const r = rng(seed++);
+        // d spread over the whole exponent range, beta too (some subnormal, some near the top)
+        const scale = () => 2 ** Math.floor((r() * 2 - 1) * (f.emax + f.fractionBits * 0.5));
+        const x = Array.from({ length: 8 }, () => f.round((r() - 0.5) * scale()));
+        const y = x.map((v) => (r() < 0.5 ? 0 : f.round(v * (1 - 2 ** -3 * r()))));
+        const beta = f.round(Math.fround(r() * scale())) || f.minNormal;
+        if (!Number.isFinite(beta) || beta <= 0) continue;
+        for (const [name, order] of Object.entries(orders)) for (const flush of [0, 1, 2] as const) for (const red of reductions) {
+          overflowed = false;
+          const v = verdict(kernel(order, dt, flush), dt, x, y, beta, red, 'standard');
+          if (overflowed) continue;
+          checked++;
+          if (!v.ok) expect({ dt, name, flush, red, beta, x, y, failure: v.failures[0] }).toBeNull();
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(2000);
+  });
+  it('each underflow allowance is needed: flush-to-zero kernels on float16 values at the edge of the normal range pass at standard', () => {
+    const N = 2 ** -14;
+    const q = 2 ** -24;
+    const ftz = kernel(orders['d*d*0.5/b'], 'float16', 1);
+    const ftzUp = kernel(orders['d*d*0.5/b'], 'float16', 2);
+    const cases: [string, number, number, number][] = [
+      // [what, x, y, beta]
+      ['a subnormal input read as 0 (d = 3.5N, computed as 4N; L = 2N, computed as 2.5N)', 4 * N, 0.5 * N, 3 * N],
+      ['d = x - y subnormal from normal inputs, flushed (linear: L = 2.5 q exactly)', N + 3 * q, N, q],
+      ['the linear subtraction |d| - 0.5 beta subnormal (L = 0.75 N)', 1.5 * N, 0, 1.5 * N],
+      ['0.5 * beta subnormal (beta = 1.5 N), read as 0: L = 2N instead of 1.25N', 2 * N, 0, 1.5 * N],
+    ];
+    // (in the linear branch L >= 0.5 beta, so the last two also need 0.5 beta below N)
+    for (const [what, x, y, beta] of cases) {
+      const got = ftz([x], [y], beta, 'float16', 'none')[0];
+      const exact = computeReference(args('float16', [x], [y], beta, 'none'), 'float16').expected[0];
+      expect(got, what).not.toBe(exact); // flushing changes the result ...
+      for (const k of [ftz, ftzUp]) expect(verdict(k, 'float16', [x], [y], beta, 'none', 'standard').ok, what).toBe(true); // ... and standard admits it
+      expect(verdict(ftz, 'float16', [x], [y], beta, 'none', 'strict').ok, what).toBe(false); // strict keeps gradual underflow
+    }
+  });
+});

@@ -36,11 +36,11 @@ describe('expectOutcome error kinds on every profile', () => {
       }
       expect(expectOutcome({ logits: T('float32', [2]), labels: T('float32', [2, 1]) }, p)).toEqual(err('shape-mismatch'));
       expect(expectOutcome({ logits: T('float32', [1]), labels: T('float32', [2]) }, p)).toEqual(err('shape-mismatch'));
-      // beta range: negative always out of range; 0 and -0.0 only for gt0; a positive
-      // double that rounds to 0 in float32 (1e-50) is 0.
+      // beta range: negative always out of range; 0 and -0.0 only for gt0 (tiny betas that
+      // float32 rounds to a zero: 'beta that float32 rounds to a zero' below).
       expect(expectOutcome({ ...base(), beta: { type: 'float', value: -1 } }, p)).toEqual(err('beta-out-of-range'));
       expect(expectOutcome({ ...base(), beta: { type: 'int', value: -1n } }, p)).toEqual(err('beta-out-of-range'));
-      for (const b of [{ type: 'float', value: 0 }, { type: 'float', value: -0 }, { type: 'float', value: 1e-50 }, { type: 'bool', value: false }, { type: 'int', value: 0n }] as ArgValue[]) {
+      for (const b of [{ type: 'float', value: 0 }, { type: 'float', value: -0 }, { type: 'bool', value: false }, { type: 'int', value: 0n }] as ArgValue[]) {
         const o = expectOutcome({ ...base(), beta: b }, p);
         if (prof.beta.rule === 'gt0') expect(o).toEqual(err('beta-out-of-range'));
         else expect(o).toMatchObject({ output: { dtype: 'float32' } });
@@ -52,6 +52,38 @@ describe('expectOutcome error kinds on every profile', () => {
     expect(expectOutcome({ ...base(), beta: b }, 'cpu')).toEqual({ error: 'RuntimeError', kind: 'beta-out-of-range' });
     expect(expectOutcome({ ...base(), beta: b }, 'gpu')).toEqual({ error: 'RuntimeError', kind: 'beta-out-of-range' });
     expect(expectOutcome({ ...base(), beta: b }, 'ascend')).toMatchObject({ output: { dtype: 'float32', shape: [2], bits: ['00000000', '00000000'] } });
+  });
+});
+
+describe('beta that float32 rounds to a zero: its float32 value and its value as given', () => {
+  const f64 = (x: number[]): ArgValue => ({ type: 'tensor', tensor: tensorFromNumbers('float64', [x.length], x) });
+  const anyOfNote = (o: unknown) => (o as { note: string }).note;
+  it('1e-50 (float32 +0): cpu/gpu accept the range error or the output with beta = 1e-50; ascend (>= 0 either way) only the output', () => {
+    const b: ArgValue = { type: 'float', value: 1e-50 };
+    for (const p of ['cpu', 'gpu'] as ProfileName[]) {
+      const o = expectOutcome({ ...base(), beta: b }, p);
+      expect(o).toMatchObject({ anyOf: [err('beta-out-of-range'), { output: { dtype: 'float32', shape: [2], bits: ['00000000', '00000000'] } }] });
+      expect(anyOfNote(o)).toMatch(/1e-50 rounds to 0 in float32[\s\S]*out of range[\s\S]*as given it is valid/);
+    }
+    expect(expectOutcome({ ...base(), beta: b }, 'ascend')).toMatchObject({ output: { dtype: 'float32' } });
+  });
+  it('-1e-50 (float32 -0): ascend accepts the L1 output (beta = 0) or the range error (beta < 0); cpu/gpu reject both readings', () => {
+    const b: ArgValue = { type: 'float', value: -1e-50 };
+    const o = expectOutcome({ logits: f64([3]), labels: f64([1]), beta: b }, 'cpu');
+    expect(o).toEqual(err('beta-out-of-range'));
+    const args: CallArgs = { logits: T('float32'), labels: T('float32'), beta: b };
+    expect(expectOutcome(args, 'gpu')).toEqual(err('beta-out-of-range'));
+    const a = expectOutcome(args, 'ascend');
+    expect(a).toMatchObject({ anyOf: [{ output: { dtype: 'float32', shape: [2] } }, err('beta-out-of-range')] });
+    expect(anyOfNote(a)).toMatch(/rounds to -0\.0 in float32/);
+  });
+  it("the output alternative computed with the given beta stores that beta's correctly rounded result", () => {
+    // float64 d = 1e-300 with beta 1e-46 (float32: 0): by the given value |d| < beta, so
+    // L = 0.5 d^2 / beta = 5e-555, which rounds to +0; L1 (beta = 0) would give 1e-300.
+    const o = expectOutcome({ logits: f64([1e-300, 3]), labels: f64([0, 0]), beta: { type: 'float', value: 1e-46 } }, 'cpu');
+    const f = (x: number) => Buffer.from(Float64Array.of(x).buffer).reverse().toString('hex');
+    expect(o).toMatchObject({ anyOf: [err('beta-out-of-range'), { output: { dtype: 'float64', bits: [f(0), f(3)] } }] });
+    // 3 - 0.5e-46 rounds to 3 (the half ulp of 3 is 2^-52)
   });
 });
 
