@@ -95,7 +95,7 @@ export function expectOutcome(args: CallArgs, profile: ProfileName, options: Exp
     const verdict = (o: OutcomeJson) => ('error' in o ? 'is out of range' : 'is valid');
     return {
       anyOf: [atF32, atGiven],
-      note: `beta ${describeGiven(args)} rounds to ${Object.is(b32, -0) ? '-0.0' : String(b32)} in float32, which MindSpore uses (it stores beta as a C++ float): under the rule ${rule.doc} it ${verdict(atF32)}; the documentation only calls beta a Python float, int or bool, and by its value as given it ${verdict(atGiven)}. Either outcome is accepted (an output computed with the given beta is expected to be that beta's correctly rounded result)`,
+      note: `beta ${describeGiven(args)} rounds to ${Object.is(b32, -0) ? '-0.0' : String(b32)} in float32, which MindSpore uses (it stores beta as a C++ float): under the profile's rule (${rule.doc}) it ${verdict(atF32)}; the documentation only calls beta a Python float, int or bool, and by its value as given it ${verdict(atGiven)}. Either outcome is accepted (an output computed with the given beta is expected to be that beta's correctly rounded result)`,
     };
   }
   if (!('output' in atF32)) return atF32;

@@ -65,4 +65,16 @@ describe('spec/smooth-l1-loss.md agrees with the code and data', () => {
       }
     }
   });
+
+  it("spec/fp-primer.md's worked example (section 5) gives the oracle's intervals", () => {
+    const primer = readFileSync(join(__dirname, '../../spec/fp-primer.md'), 'utf8').replace(/\s+/g, ' ');
+    // float16 x = 3, y = 1.5, beta = 2, none
+    const f16 = (bits: string[]) => ({ type: 'tensor' as const, tensor: { dtype: 'float16' as const, shape: [bits.length], bits } });
+    const args = materialize({ logits: f16(['4200']), labels: f16(['3e00']), beta: { type: 'float', value: '2' } });
+    const q = 2 ** -11;
+    const std = acceptance(computeReference(args, 'float16'), 'standard');
+    const strict = acceptance(computeReference(args, 'float16'), 'strict');
+    expect(primer).toContain(`Accepted: [${std.lo[0] / q}, ${std.hi[0] / q}] * 2^-11 = [${std.lo[0]}, ${std.hi[0]}]`);
+    expect(primer).toContain(`the same element gets [${strict.lo[0] / q}, ${strict.hi[0] / q}] * 2^-11`);
+  });
 });
