@@ -58,17 +58,32 @@ export function betaCases(): CaseSpec[] {
       });
     }
   }
-  // float64 sums with betas whose float32 value differs from the given double: the
-  // float32 beta is MindSpore's, the double beta (PyTorch's) is accepted at standard only.
-  for (const b of BETAS.filter((q) => ['tenth', 'tiny', 'huge', 'underflow-to-zero'].includes(q.name))) {
-    out.push({
-      id: `beta/${b.name}-float64-sum`,
-      title: `beta ${describe(b.beta!)} with float64 inputs, reduction 'sum'`,
-      description: `${b.why}. Summed in float64, where the two readings of beta give different sums.`,
-      tags: ['area:beta', 'area:reductions', ...b.tags],
-      inputs: { logits: floats('float64', [D.length], D, true), labels: floats('float64', [D.length], D.map(() => 0)), beta: b.beta!, reduction: pyStr('sum') },
-    });
+  // float64 with betas whose float32 value differs from the given double, reductions
+  // given explicitly: the float32 beta is MindSpore's, the double beta (PyTorch's) is
+  // accepted at standard only. d is a multiple of beta, so every term (quadratic and
+  // linear) is of beta's size and the two readings give different float64 values.
+  for (const b of BETAS.filter((q) => ['tenth', 'tiny', 'huge'].includes(q.name))) {
+    const b32 = Math.fround(Number((b.beta as { value: string }).value));
+    const ds = [0, 0.25, 0.5, 0.9, 1, 1.5, 3, -2].map((k) => k * b32);
+    for (const r of ['none', 'sum']) {
+      out.push({
+        id: `beta/${b.name}-float64-${r}`,
+        title: `beta ${describe(b.beta!)} with float64 inputs of beta's size, reduction '${r}'`,
+        description: `${b.why}. d = k * beta (beta's float32 value) for k in 0, 0.25, 0.5, 0.9, 1, 1.5, 3, -2: both branches, with losses of beta's size${r === 'sum' ? ', summed in float64' : ''}.`,
+        tags: ['area:beta', ...(r === 'sum' ? ['area:reductions'] : []), ...b.tags],
+        inputs: { logits: floats('float64', [ds.length], ds, true), labels: floats('float64', [ds.length], ds.map(() => 0)), beta: b.beta!, reduction: pyStr(r) },
+      });
+    }
   }
+  // 1e-50: cpu/gpu accept the range error or the sum with beta = 1e-50 (here equal to L1's)
+  const u2z = BETAS.find((q) => q.name === 'underflow-to-zero')!;
+  out.push({
+    id: 'beta/underflow-to-zero-float64-sum',
+    title: "beta = 1e-50 with float64 inputs, reduction 'sum'",
+    description: `${u2z.why}. Summed in float64.`,
+    tags: ['area:beta', 'area:reductions', ...u2z.tags],
+    inputs: { logits: floats('float64', [D.length], D, true), labels: floats('float64', [D.length], D.map(() => 0)), beta: u2z.beta!, reduction: pyStr('sum') },
+  });
   // A few betas under reductions: the per-element rules must carry into sum and mean.
   for (const [name, beta, tags] of [['half', pyFloat('0.5'), ['beta:fraction']], ['zero', pyFloat('0.0'), ['beta:zero']], ['inf', pyFloat('inf'), ['beta:inf']], ['nan', pyFloat('nan'), ['beta:nan']]] as [string, ValueJson, string[]][]) {
     for (const r of ['sum', 'mean']) {
