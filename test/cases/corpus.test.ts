@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCorpus, writeCorpus, type GeneratedFile } from '../../cases/generate/corpus.js';
 import { formatJson } from '../../cases/generate/json-format.js';
 import { caseIdOf, listCaseFiles, loadCorpus, materialize, registeredTags } from '../../harness/cases/index.js';
-import { expectOutcome } from '../../oracle/index.js';
+import { computeReference, expectOutcome, referenceBits } from '../../oracle/index.js';
 import { dtypesSpec, profileNames, profilesSpec } from '../../common/spec-data.js';
 import { numel } from '../../common/tensor.js';
 import type { LoadedCase, OutcomeJson } from '../../common/types.js';
@@ -140,6 +140,40 @@ describe('coverage', () => {
   it('every beta class and every special-value tag is exercised', () => {
     const used = new Set(corpus.flatMap((c) => c.tags));
     for (const t of Object.keys(registeredTags())) if (t.startsWith('beta:') || t.startsWith('value:') || t.startsWith('shape:')) expect(used.has(t), t).toBe(true);
+  });
+
+  it("beta's two readings: float64 none and sum cases where they differ, and a beta rounding to a zero with an anyOf on each profile", () => {
+    const byId = new Map(corpus.map((c) => [c.id, c]));
+    for (const b of ['tenth', 'tiny', 'huge']) for (const r of ['none', 'sum']) {
+      const c = byId.get(`beta/${b}-float64-${r}`);
+      expect(c, `beta/${b}-float64-${r}`).toBeDefined();
+      // the float32-beta and given-beta results differ in float64 (else the case checks nothing)
+      const args = materialize(c!);
+      const f32 = computeReference(args, 'float64').expected;
+      const given = computeReference(args, 'float64', { beta: 'given' }).expected;
+      expect(f32.some((v, i) => v !== given[i]), c!.id).toBe(true);
+    }
+    for (const p of profileNames()) {
+      const anyOfRange = corpus.filter((c) => {
+        const o = c.expected[p];
+        return o !== undefined && 'anyOf' in o && o.anyOf.some((a) => 'output' in a) && o.anyOf.some((a) => 'error' in a && a.kind === 'beta-out-of-range') && !/NaN/.test(o.note ?? '');
+      });
+      expect(anyOfRange.length, p).toBeGreaterThan(0);
+    }
+  });
+
+  it('an anyOf output computed with the given beta stores bits the harness can verify (it compares them with the float32-beta reference)', () => {
+    // The case format does not say which beta an output alternative used, and the checking
+    // engine verifies stored bits against computeReference(args) (the float32 beta): the
+    // corpus's given-beta alternatives must have the same correctly rounded values.
+    for (const c of corpus) for (const p of c.profiles) {
+      const o = c.expected[p];
+      if (!o || !('anyOf' in o)) continue;
+      for (const a of o.anyOf) if ('output' in a && a.output.bits) {
+        const ref = computeReference(materialize(c), a.output.dtype);
+        expect(referenceBits(ref), `${c.id} on ${p}`).toEqual(a.output.bits.map((h, i) => (Number.isNaN(ref.expected[i]) ? referenceBits(ref)[i] : h)));
+      }
+    }
   });
 
   it('every registered tag is used by some case (the registry has no dead entries)', () => {
