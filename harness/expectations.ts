@@ -11,6 +11,7 @@ import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { ProfileName } from '../common/types.js';
 import { readSpecJson } from '../common/spec-data.js';
 import type { CheckStatus } from './results.js';
+import { globToRegExp } from './glob.js';
 
 export interface ExpectationEntry {
   id: string;
@@ -31,28 +32,7 @@ export class ExpectationsError extends Error {
   override name = 'ExpectationsError';
 }
 
-/**
- * Glob over case ids: '**' matches any run of characters (path separators included),
- * '*' any run within one path segment, '?' one character other than '/'.
- */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i];
-    if (ch === '*') {
-      if (glob[i + 1] === '*') {
-        i++;
-        // "a/**/b" also matches "a/b".
-        if (glob[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else re += '.*';
-      } else re += '[^/]*';
-    } else if (ch === '?') re += '[^/]';
-    else re += ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
+export { globToRegExp };
 
 function formatAjvError(file: string, e: ErrorObject): string {
   const where = e.instancePath === '' ? '(top level)' : e.instancePath;

@@ -7,30 +7,11 @@
  *   - it names a folder the case lies in ('beta' selects 'beta/...'), or
  *   - it equals one of the case's tags, or matches one as a glob ('dtype:*').
  */
+import { globToRegExp } from '../glob.js';
+
 export interface Filterable {
   id: string;
   tags: string[];
-}
-
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i];
-    if (ch === '*') {
-      if (glob[i + 1] === '*') {
-        // '**/' also matches zero folders, so 'a/**/b' selects 'a/b'.
-        if (glob[i + 2] === '/') {
-          re += '(?:.*/)?';
-          i += 2;
-        } else {
-          re += '.*';
-          i += 1;
-        }
-      } else re += '[^/]*';
-    } else if (ch === '?') re += '[^/]';
-    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
 }
 
 export function compileFilter(filter: string): (c: Filterable) => boolean {
