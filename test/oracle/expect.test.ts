@@ -1,13 +1,14 @@
 /**
- * expectOutcome on every profile for every error kind, the precedence of spec
- * checkOrder, promotion, and the NaN-beta ambiguity. Expected error types come from
+ * expectOutcome on every profile for every error kind, several errors at once (any
+ * applicable one is accepted: the documentation gives no order), promotion, and the
+ * NaN-beta ambiguity. Expected error types come from
  * spec/profiles.json; which kinds apply is derived here by hand per profile.
  */
 import { describe, expect, it } from 'vitest';
 import { expectOutcome } from '../../oracle/index.js';
 import { profileNames, profilesSpec, type ErrorKind } from '../../common/spec-data.js';
 import { allocTensor, tensorFromNumbers } from '../../common/tensor.js';
-import type { ArgValue, CallArgs, DType, FloatDType, ProfileName } from '../../common/types.js';
+import type { ArgValue, CallArgs, DType, FloatDType, OutcomeJson, ProfileName } from '../../common/types.js';
 
 const T = (dtype: DType, shape: number[] = [2]): ArgValue => ({ type: 'tensor', tensor: allocTensor(dtype, shape) });
 const base = (dtype: FloatDType = 'float32'): CallArgs => ({ logits: T(dtype), labels: T(dtype) });
@@ -101,20 +102,59 @@ describe('mixed dtypes', () => {
   });
 });
 
-describe('precedence (spec checkOrder) and special outcomes', () => {
-  it('reports the first applicable kind in checkOrder', () => {
+describe('several errors at once: any applicable documented error is accepted', () => {
+  const types = (o: OutcomeJson): string[] => ('anyOf' in o ? o.anyOf.flatMap(types) : 'error' in o ? [o.error] : ['output']);
+  const kinds = (o: OutcomeJson): string[] => ('anyOf' in o ? o.anyOf.flatMap(kinds) : 'error' in o ? [o.kind ?? ''] : ['output']);
+  it('is an anyOf over the applicable error types (deduplicated), each with its kind, and a note saying the documentation gives no order', () => {
+    // beta a str (TypeError), reduction 'MEAN' (ValueError), logits a list (TypeError), labels int32 (RuntimeError)
     const all: CallArgs = { logits: { type: 'list', value: [] }, labels: T('int32'), beta: { type: 'str', value: 'x' }, reduction: { type: 'str', value: 'MEAN' } };
-    const order = profilesSpec().checkOrder;
     for (const p of profileNames() as ProfileName[]) {
-      expect(expectOutcome(all, p)).toEqual(err(order[0]));
-      const noBeta = { ...all, beta: { type: 'float', value: -1 } as ArgValue };
-      const expectedKind = order.filter((k) => ['invalid-reduction', 'input-not-tensor', 'unsupported-dtype', 'beta-out-of-range'].includes(k))[0];
-      expect(expectOutcome(noBeta, p)).toEqual(err(expectedKind));
+      const o = expectOutcome(all, p);
+      expect(o).toMatchObject({ anyOf: [err('beta-bad-type'), err('invalid-reduction'), err('unsupported-dtype')] });
+      expect((o as { note: string }).note).toMatch(/documentation gives no order of checks/);
+      expect((o as { note: string }).note).toMatch(/input-not-tensor \(TypeError\)/); // deduplicated into beta-bad-type's TypeError
+      expect(types(o).sort()).toEqual(['RuntimeError', 'TypeError', 'ValueError']);
     }
-    // shape mismatch and a bad beta value: shape-mismatch is listed before beta-out-of-range
-    expect(order.indexOf('shape-mismatch')).toBeLessThan(order.indexOf('beta-out-of-range'));
-    expect(expectOutcome({ logits: T('float32', [1]), labels: T('float32', [2]), beta: { type: 'float', value: -1 } }, 'cpu')).toEqual(err('shape-mismatch'));
   });
+  it('does not require the first in checkOrder: PyTorch (reduction before beta) and MindSpore orders both pass', () => {
+    // invalid reduction (ValueError) and beta -1 (RuntimeError)
+    const o = expectOutcome({ ...base(), beta: { type: 'float', value: -1 }, reduction: { type: 'str', value: 'MEAN' } }, 'cpu');
+    expect(o).toMatchObject({ anyOf: [err('invalid-reduction'), err('beta-out-of-range')] });
+    // shape mismatch (ValueError) and beta -1 (RuntimeError): the kernel's range check may come first
+    const s = expectOutcome({ logits: T('float32', [1]), labels: T('float32', [2]), beta: { type: 'float', value: -1 } }, 'cpu');
+    expect(s).toMatchObject({ anyOf: [err('shape-mismatch'), err('beta-out-of-range')] });
+  });
+  it('one error type for several kinds is a plain error with a note; a kind that accepts any error subsumes the rest', () => {
+    // unsupported dtype and beta out of range: both RuntimeError
+    const o = expectOutcome({ logits: T('float32'), labels: T('bool'), beta: { type: 'float', value: -1 } }, 'cpu');
+    expect(o).toMatchObject(err('unsupported-dtype'));
+    expect((o as { note: string }).note).toMatch(/beta-out-of-range \(RuntimeError\)/);
+    // gpu dtype mismatch (any error) and a shape mismatch
+    const m = expectOutcome({ logits: T('float16', [2]), labels: T('float32', [3]) }, 'gpu');
+    expect(m).toMatchObject({ error: 'any', kind: 'dtype-mismatch' });
+    expect(types(m)).toEqual(['any']);
+    // on cpu the same inputs promote, and only the shape mismatch applies
+    expect(expectOutcome({ logits: T('float16', [2]), labels: T('float32', [3]) }, 'cpu')).toEqual(err('shape-mismatch'));
+  });
+  it("the range error joins the alternatives when it applies under any reading of beta (float32, as given, NaN)", () => {
+    const shape = { logits: T('float32', [1]), labels: T('float32', [2]) };
+    // 1e-50: float32 +0 (out of range on cpu), valid as given
+    expect(kinds(expectOutcome({ ...shape, beta: { type: 'float', value: 1e-50 } }, 'cpu'))).toEqual(['shape-mismatch', 'beta-out-of-range']);
+    expect(expectOutcome({ ...shape, beta: { type: 'float', value: 1e-50 } }, 'ascend')).toEqual(err('shape-mismatch'));
+    // -1e-50: float32 -0 (valid on ascend), negative as given
+    expect(kinds(expectOutcome({ ...shape, beta: { type: 'float', value: -1e-50 } }, 'ascend'))).toEqual(['shape-mismatch', 'beta-out-of-range']);
+    // NaN: one reading of the documentation rejects it
+    expect(kinds(expectOutcome({ ...shape, beta: { type: 'float', value: NaN } }, 'cpu'))).toEqual(['shape-mismatch', 'beta-out-of-range']);
+    // a valid beta adds nothing
+    expect(expectOutcome({ ...shape, beta: { type: 'float', value: 2 } }, 'cpu')).toEqual(err('shape-mismatch'));
+  });
+  it('checkOrder (MindSpore\'s front-end order, for the in-repo kernels) still names every kind once', () => {
+    const ps = profilesSpec();
+    expect([...ps.checkOrder].sort()).toEqual(Object.keys(ps.errors).sort());
+  });
+});
+
+describe('special outcomes', () => {
   it('NaN beta admits the error or the all-NaN output, with a note', () => {
     const o = expectOutcome({ ...base(), beta: { type: 'float', value: NaN } }, 'cpu');
     expect(o).toMatchObject({ anyOf: [{ error: 'RuntimeError', kind: 'beta-out-of-range' }, { output: { dtype: 'float32', shape: [2], bits: ['7fc00000', '7fc00000'] } }] });
