@@ -52,6 +52,10 @@ const runners: Record<string, Entry> = {
     summary: 'an ES module exporting smoothL1Loss (--module)',
     create: async (o) => (await import('./module/index.js')).createRunner({ ...o, modulePath: requiredString('module', 'modulePath', '--module', o) }),
   },
+  'ascend-sim': {
+    summary: 'in-repo simulation of the Ascend (aclnn) kernel: float32 math, 1/beta, tree sums (profile ascend)',
+    create: async (o) => (await import('./ascend-sim/index.js')).createRunner(o),
+  },
 };
 
 /** Known runner names, in registration order. */
