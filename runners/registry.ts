@@ -56,6 +56,10 @@ const runners: Record<string, Entry> = {
     summary: 'in-repo simulation of the Ascend (aclnn) kernel: float32 math, 1/beta, tree sums (profile ascend)',
     create: async (o) => (await import('./ascend-sim/index.js')).createRunner(o),
   },
+  webgpu: {
+    summary: 'in-repo WGSL compute kernel in headless Chromium via WebGPU (profile ascend; float16, bfloat16, float32)',
+    create: async (o) => (await import('./webgpu/index.js')).createRunner(o),
+  },
 };
 
 /** Known runner names, in registration order. */
