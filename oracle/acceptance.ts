@@ -387,6 +387,40 @@ function exactAbsDiff(x: number, y: number): Rational {
   return d.n < 0n ? { n: -d.n, d: d.d } : d;
 }
 
+/**
+ * The last step of the modelled computation, from bounds [lo, hi] on the value held in
+ * the format c in which that value was computed (the working precision for 'none', the
+ * accumulator for 'sum', the division's format for 'mean'), to the output format.
+ *
+ * - c is the output format: the bounds already include the last operation's rounding
+ *   (a relative error u of c), and they are rounded outward to output values.
+ * - c is wider than the output (half types computed or accumulated in float32): the last
+ *   step is a conversion, which rounds to nearest even (IEEE's default). The value in c
+ *   lies in [RD_c(lo), RU_c(hi)] (outward in c: it covers a value computed in a still
+ *   wider format and rounded to c on the way, e.g. a float64 sum cast to float32 first),
+ *   and RN_out is monotone, so the result lies in [RN_out(RD_c(lo)), RN_out(RU_c(hi))].
+ *   Rounding these bounds outward instead would admit a truncating conversion (the top
+ *   16 bits of a float32 as a bfloat16), which is not a correct rounding.
+ *   Where subnormals may be flushed, a conversion whose result can be subnormal in the
+ *   output may also give 0 or the output's smallest normal.
+ * Returns output values as doubles.
+ */
+function lastStep<T>(A: Arith<T>, lo: T, hi: T, c: FloatFormat, out: FloatFormat, flush: boolean): { l: number; h: number } {
+  if (!isConversion(c, out)) return { l: A.out(lo, out, -1), h: A.out(hi, out, 1) };
+  let l = out.round(A.out(lo, c, -1));
+  let h = out.round(A.out(hi, c, 1));
+  if (flush) {
+    if (l < out.minNormal) l = 0;
+    if (h > 0 && h < out.minNormal) h = out.minNormal;
+  }
+  return { l, h };
+}
+
+/** c holds every value of out, more precisely: converting a c value to out is a rounding (RN). */
+function isConversion(c: FloatFormat, out: FloatFormat): boolean {
+  return c.name !== out.name && c.precision >= out.precision && c.emax >= out.emax && c.emin <= out.emin;
+}
+
 export interface AcceptanceOptions {
   /**
    * 'auto' (default): outward binary64 for outputs of 32 bits or fewer, outward 128-bit
@@ -462,7 +496,8 @@ function acceptanceWith<T>(A: Arith<T>, ref: OracleOutput, lv: LevelSpec, out: F
       }
       const d = diff(xi, yi);
       elementBounds(A, P, d.lo, d.hi, subInput(xi, yi), res);
-      finish(i, A.out(res.lo, out, -1), A.out(res.hi, out, 1));
+      const r = lastStep(A, res.lo, res.hi, w, out, P.flush);
+      finish(i, r.l, r.h);
     }
     return { dtype: ref.dtype, shape: [...ref.shape], expected: Float64Array.from(ref.expected), lo, hi, nanExpected };
   }
@@ -515,6 +550,9 @@ function acceptanceWith<T>(A: Arith<T>, ref: OracleOutput, lv: LevelSpec, out: F
   let bl = gInf ? P.zero : A.sub(A.mul(sLo, A.sub(A.num(1), g, -1), -1), nEta, -1);
   let bh = gInf ? P.zero : A.add(A.mul(sHi, A.add(A.num(1), g, 1), 1), nEta, 1);
   if (A.lt(bl, P.zero)) bl = P.zero;
+  // The format the final value is computed in: the accumulator for a sum, the format of
+  // the division for a mean.
+  let last = acc;
   if (ref.reduction === 'mean') {
     // two roundings (divide by n, or multiply by a rounded 1/n) in the coarser of the
     // accumulation and working precisions: at standard the sum may be cast to the output
@@ -522,6 +560,7 @@ function acceptanceWith<T>(A: Arith<T>, ref: OracleOutput, lv: LevelSpec, out: F
     // float32. The reciprocal 1/n is in the accumulation precision. Underflow errors (of
     // the format the step may be done in) only where the step's result can be subnormal.
     const coarse = w.precision < acc.precision ? w : acc;
+    last = coarse;
     const coarseU = 2 ** -coarse.precision;
     const N = A.num(n);
     const Um = A.num(coarseU);
@@ -541,8 +580,7 @@ function acceptanceWith<T>(A: Arith<T>, ref: OracleOutput, lv: LevelSpec, out: F
     bl = A.sub(A.mul(A.div(bl, N, -1), c2lo, -1), absM, -1);
     bh = A.add(A.mul(A.div(bh, N, 1), c2hi, 1), absM, 1);
   }
-  const l = A.out(bl, out, -1);
-  const h = gInf ? Infinity : A.out(bh, out, 1);
-  finish(0, l, h);
+  const r = lastStep(A, bl, bh, last, out, lv.flushSubnormals);
+  finish(0, r.l, gInf ? Infinity : r.h);
   return { dtype: ref.dtype, shape: [], expected: Float64Array.from(ref.expected), lo, hi, nanExpected };
 }

@@ -504,3 +504,86 @@ describe('the underflow allowance eta applies only to operations whose result ca
     }
   });
 });
+
+describe('the last conversion to a half output is round-to-nearest-even (strict half types; half sums accumulated in float32)', () => {
+  // A kernel that computes in float32 (carefully) and converts to the half output by
+  // truncation (round toward zero) instead of rounding to nearest: the classic bfloat16
+  // bug of keeping the top 16 bits of the float32 pattern, and its float16 analogue.
+  const f32bits = new Float32Array(1);
+  const u32 = new Uint32Array(f32bits.buffer);
+  const topHalf = (v: number): number => {
+    f32bits[0] = v;
+    u32[0] = u32[0] & 0xffff0000;
+    return f32bits[0];
+  };
+  const truncate = (dtype: FloatDType) => (v: number): number => {
+    const f32v = Math.fround(v);
+    return dtype === 'bfloat16' ? topHalf(f32v) : floatFormat('float16').roundDirected(f32v, f32v < 0 ? 1 : -1);
+  };
+  /** careful's float32 arithmetic, with the final conversion truncated. */
+  const truncating: Impl = (x, y, beta, dtype, red) => careful(x, y, beta, 'float32', red).map(truncate(dtype));
+  // x = 3, y = 0: the linear branch L = 3 - beta/2 with a beta that is a float32 value but
+  // not a half one, so L (exact in float32) is 0.8125 of a half ulp above a half value:
+  //   bfloat16: beta = 1 + 3*2^-9,  L = 2.4970703125 = 159.8125 * 2^-6  -> RN 2.5, truncated 2.484375
+  //   float16:  beta = 1 + 3*2^-12, L = 2.4996337890625 = 1279.8125 * 2^-9 -> RN 2.5, truncated 2.498046875
+  // The sum of two such elements is 0.8125 ulp above a half value too; the mean equals L.
+  const setups: [FloatDType, number, number][] = [
+    ['bfloat16', 1 + 3 * 2 ** -9, 2.484375],
+    ['float16', 1 + 3 * 2 ** -12, 2.498046875],
+  ];
+  for (const [dt, beta, truncated] of setups) {
+    it(`${dt}: float32 arithmetic then truncation is rejected at strict for none, sum and mean; the careful kernel (RN) passes`, () => {
+      const x = [3, 3];
+      const y = [0, 0];
+      expect(truncating(x, y, beta, dt, 'none')[0]).toBe(truncated);
+      expect(careful(x, y, beta, dt, 'none')[0]).toBe(2.5);
+      for (const red of reductions) {
+        const bad = verdict(truncating, dt, x, y, beta, red, 'strict');
+        expect(bad.ok, red).toBe(false);
+        // the strict interval is the correctly rounded value alone: the float32 bounds lie
+        // within a few float32 ulps of L, far from the half midpoint 0.3125 ulp away
+        expect(bad.failures[0], red).toMatchObject({ expected: red === 'sum' ? 5 : 2.5, lo: red === 'sum' ? 5 : 2.5, hi: red === 'sum' ? 5 : 2.5 });
+        expect(verdict(careful, dt, x, y, beta, red, 'strict').ok, red).toBe(true);
+      }
+      // standard does not catch it: it admits per-element arithmetic in the half type itself
+      // (u = 2^-8 for bfloat16, 2^-11 for float16) and beta rounded to it, so the interval
+      // spans a few half ulps around 2.5 and the truncated value (one ulp below) is inside.
+      // (Its sums are converted from a float32 accumulator with RN too, but the terms'
+      // half-precision errors keep that interval a few ulps wide as well.)
+      for (const red of reductions) expect(verdict(truncating, dt, x, y, beta, red, 'standard').ok, red).toBe(true);
+    });
+    it(`${dt}: on random inputs truncation fails strict on many elements, rounding to nearest passes`, () => {
+      const x = randomValues(dt, 256, 31);
+      const y = randomValues(dt, 256, 32);
+      for (const b of betas) {
+        const bad = verdict(truncating, dt, x, y, b, 'none', 'strict');
+        // elements whose loss is not a half value and whose float32 tail is above half a
+        // half ulp (many losses here are exact half values: |d| - beta/2 with a short beta)
+        expect(bad.failedCount, `beta ${b}`).toBeGreaterThan(10);
+        expect(verdict(careful, dt, x, y, b, 'none', 'strict').ok).toBe(true);
+      }
+    });
+  }
+  it('a strict half interval is [RN(lo), RN(hi)] of the float32 bounds: an exact half result admits only itself', () => {
+    // worked example of spec/smooth-l1-loss.md 9.1: L = 80 and 45 exactly (float16 values)
+    const acc = acceptance(computeReference(args('float16', [400, 300], [0, 0], 1000, 'none'), 'float16'), 'strict');
+    expect([...acc.lo]).toEqual([80, 45]);
+    expect([...acc.hi]).toEqual([80, 45]);
+  });
+  it('double rounding through float32 (a float64 value cast to float32, then to the half type) stays accepted at strict', () => {
+    // the in-repo CPU kernel's path: float64 arithmetic, stored as float32, then rounded to half
+    const viaF32: Impl = (x, y, beta, dtype, red) => {
+      const el = x.map((xi, i) => {
+        const a = Math.abs(xi - y[i]);
+        return a < beta ? (0.5 * a * a) / beta : a - 0.5 * beta;
+      });
+      const vals = red === 'none' ? el : [el.reduce((s, v) => s + v, 0) / (red === 'mean' ? el.length : 1)];
+      return vals.map((v) => floatFormat(dtype).round(Math.fround(v)));
+    };
+    let seed = 700;
+    for (const dt of ['float16', 'bfloat16'] as FloatDType[]) for (const red of reductions) for (const b of betas) {
+      const v = verdict(viaF32, dt, randomValues(dt, 128, seed++), randomValues(dt, 128, seed++), b, red, 'strict');
+      if (!v.ok) expect({ dt, red, b, failures: v.failures.slice(0, 2) }).toBeNull();
+    }
+  });
+});
