@@ -90,6 +90,13 @@ describe('ascend-sim kernel: hand-computed values', () => {
     expect(values(r)).toEqual([2 ** -133, 0, 1]);
   });
 
+  it('a beta >= 2^126 (1/beta subnormal) keeps a normal reciprocal: d = 3*2^125, beta = 3*2^126 -> 3*2^123 exactly', () => {
+    // Scaled: fl(1/(3*2^62)) = 11184811 * 2^-87; a * that = 33554433 * 2^38 -> 24 bits: 2^25 * 2^38 = 2^63;
+    // * 2^-64 = 0.5 exactly; (0.5*a) * 0.5 = 3*2^123 (the exact 0.5*9*2^250 / (3*2^126)). A subnormal
+    // fl(1/beta) = 2796203 * 2^-149 would give a*rbeta = 0.5 + 2^-24 and a result 2 ulps high.
+    expect(values(smoothL1Loss({ logits: f32([3 * 2 ** 125]), labels: f32([0]), beta: float(3 * 2 ** 126) }))).toEqual([3 * 2 ** 123]);
+  });
+
   it('beta = inf: finite d gives 0, infinite d gives inf - inf = NaN; NaN inputs give NaN', () => {
     expect(values(smoothL1Loss({ logits: f32([3, Infinity]), labels: f32([0, 0]), beta: float(Infinity) }))).toEqual([0, NaN]);
     expect(values(smoothL1Loss({ logits: f32([NaN, Infinity, -Infinity]), labels: f32([0, Infinity, 1]) }))).toEqual([NaN, NaN, Infinity]);
