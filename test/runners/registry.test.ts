@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { createRunner, describeRunners, runnerNames, RunnerOptionsError, UnknownRunnerError } from '../../runners/registry.js';
 
 describe('runner registry', () => {
-  it('knows the five runners and describes each on one line', () => {
-    expect(runnerNames()).toEqual(['cpu', 'onnxruntime', 'exec', 'module', 'ascend-sim']);
+  it('knows the six runners and describes each on one line', () => {
+    expect(runnerNames()).toEqual(['cpu', 'onnxruntime', 'exec', 'module', 'ascend-sim', 'webgpu']);
     const lines = describeRunners().split('\n');
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
     for (const [i, name] of runnerNames().entries()) expect(lines[i].trim().startsWith(name + ' ')).toBe(true);
   });
 
@@ -21,7 +21,7 @@ describe('runner registry', () => {
   it('an unknown name is an UnknownRunnerError that lists the known runners', async () => {
     const e = await createRunner('CPU').catch((x: unknown) => x);
     expect(e).toBeInstanceOf(UnknownRunnerError);
-    expect((e as Error).message).toBe("unknown runner 'CPU'; known runners: cpu, onnxruntime, exec, module, ascend-sim");
+    expect((e as Error).message).toBe("unknown runner 'CPU'; known runners: cpu, onnxruntime, exec, module, ascend-sim, webgpu");
     // not fooled by names inherited from Object.prototype
     await expect(createRunner('toString')).rejects.toBeInstanceOf(UnknownRunnerError);
   });
