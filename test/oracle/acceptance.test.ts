@@ -570,6 +570,22 @@ describe('the last conversion to a half output is round-to-nearest-even (strict 
     expect([...acc.lo]).toEqual([80, 45]);
     expect([...acc.hi]).toEqual([80, 45]);
   });
+  it('a value beyond the half range converts to inf: a truncating conversion that saturates at maxFinite is rejected', () => {
+    // float16 |d| = 131008, L = 131007.5: computed in float32 at strict, any value near it converts to inf
+    const strictNone = acceptance(computeReference(args('float16', [65504], [-65504], 1, 'none'), 'float16'), 'strict');
+    expect([strictNone.lo[0], strictNone.hi[0]]).toEqual([Infinity, Infinity]);
+    expect(verdict(truncating, 'float16', [65504], [-65504], 1, 'none', 'strict').ok).toBe(false); // 65504
+    // at standard the element may be computed in float16 and clamp (outward bounds keep 65504) ...
+    const stdNone = acceptance(computeReference(args('float16', [65504], [-65504], 1, 'none'), 'float16'), 'standard');
+    expect(stdNone.lo[0]).toBe(65504);
+    // ... but a sum is accumulated in float32 (exact sum 2 * 40000 - 1 = 79999) and converted with RN: inf only
+    const x = [40000, 40000];
+    const y = [0, 0];
+    const stdSum = acceptance(computeReference(args('float16', x, y, 1, 'sum'), 'float16'), 'standard');
+    expect([stdSum.lo[0], stdSum.hi[0]]).toEqual([Infinity, Infinity]);
+    expect(verdict(truncating, 'float16', x, y, 1, 'sum', 'standard').ok).toBe(false);
+    expect(verdict(careful, 'float16', x, y, 1, 'sum', 'standard').ok).toBe(true);
+  });
   it('double rounding through float32 (a float64 value cast to float32, then to the half type) stays accepted at strict', () => {
     // the in-repo CPU kernel's path: float64 arithmetic, stored as float32, then rounded to half
     const viaF32: Impl = (x, y, beta, dtype, red) => {
