@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,28 +53,55 @@ export class GpuBrowser {
   private context: BrowserContext | undefined;
   private page: Page | undefined;
   private profileDir: string | undefined;
+  private origin = '';
+  /** Input bytes waiting for the page to GET them, and output bytes it POSTed, by path. */
+  private readonly uploads = new Map<string, Uint8Array>();
+  private readonly downloads = new Map<string, Buffer>();
+  private serial = 0;
   info: GpuInfo | undefined;
+
+  /** The page, the inputs of the call in flight (each served once), and the output it posts back. */
+  private serve(req: IncomingMessage, res: ServerResponse, html: string): void {
+    const url = req.url ?? '';
+    if (req.method === 'GET' && (url === '/' || url === '/index.html')) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(html);
+      return;
+    }
+    const upload = req.method === 'GET' ? this.uploads.get(url) : undefined;
+    if (upload !== undefined) {
+      this.uploads.delete(url);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': upload.byteLength, 'cache-control': 'no-store' });
+      res.end(upload);
+      return;
+    }
+    if (req.method === 'POST' && url.startsWith('/out/')) {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        this.downloads.set(url, Buffer.concat(chunks));
+        res.writeHead(204);
+        res.end();
+      });
+      return;
+    }
+    res.writeHead(404);
+    res.end();
+  }
 
   /** Starts the server and the browser and creates the device. Cleans up after itself on failure. */
   async open(executablePath = findChromium()): Promise<GpuInfo> {
     if (executablePath === undefined) throw new NoWebGpuError(`no Chromium found (looked at ${chromiumCandidates().join(', ')}); install it with \`apt-get install -y chromium\``);
     try {
       const html = pageHtml();
-      this.server = createServer((req, res) => {
-        if (req.url === '/' || req.url === '/index.html') {
-          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-          res.end(html);
-        } else {
-          res.writeHead(404);
-          res.end();
-        }
-      });
+      this.server = createServer((req, res) => this.serve(req, res, html));
       const server = this.server;
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(0, '127.0.0.1', () => resolve());
       });
       const port = (server.address() as AddressInfo).port;
+      this.origin = `http://127.0.0.1:${port}`;
       // Loaded here, not at module load: the registry imports runners lazily, and a
       // missing playwright-core should fail only the webgpu runner.
       const { chromium } = await import('playwright-core');
@@ -82,7 +109,7 @@ export class GpuBrowser {
       this.context = await chromium.launchPersistentContext(this.profileDir, { executablePath, headless: true, args: CHROMIUM_ARGS });
       const browserVersion = this.context.browser()?.version() ?? 'unknown';
       this.page = this.context.pages()[0] ?? (await this.context.newPage());
-      await this.page.goto(`http://127.0.0.1:${port}/`);
+      await this.page.goto(`${this.origin}/`);
       const init = await this.page.evaluate(() => (globalThis as unknown as { smoothl1Gpu: { init(): Promise<PageInit> } }).smoothl1Gpu.init());
       if (!init.ok || init.adapter === undefined) throw new NoWebGpuError(`Chromium ${browserVersion} (${executablePath}) gives no WebGPU device: ${init.reason ?? 'unknown reason'}`);
       this.info = { browserVersion, adapter: init.adapter, maxStorageBufferBindingSize: init.maxStorageBufferBindingSize ?? 0 };
@@ -93,11 +120,23 @@ export class GpuBrowser {
     }
   }
 
-  /** One dispatch; returns the output words' bytes. */
-  async dispatch(req: PageRequest): Promise<Buffer> {
+  /** One dispatch of the two inputs' bytes (lengths multiples of 4); returns the output words' bytes. */
+  async dispatch(a: Uint8Array, b: Uint8Array, params: Omit<PageRequest, 'aUrl' | 'bUrl' | 'outUrl'>): Promise<Buffer> {
     if (this.page === undefined) throw new Error('webgpu runner: the browser is not open (init() failed or close() was called)');
-    const b64 = await this.page.evaluate((r) => (globalThis as unknown as { smoothl1Gpu: { run(r: PageRequest): Promise<string> } }).smoothl1Gpu.run(r), req);
-    return Buffer.from(b64, 'base64');
+    const id = ++this.serial;
+    const req: PageRequest = { ...params, aUrl: `/in/${id}/a`, bUrl: `/in/${id}/b`, outUrl: `/out/${id}` };
+    this.uploads.set(req.aUrl, a);
+    this.uploads.set(req.bUrl, b);
+    try {
+      const posted = await this.page.evaluate((r) => (globalThis as unknown as { smoothl1Gpu: { run(r: PageRequest): Promise<number> } }).smoothl1Gpu.run(r), req);
+      const out = this.downloads.get(req.outUrl);
+      if (out === undefined || out.length !== posted) throw new Error(`webgpu runner: the page posted ${posted} bytes but the server holds ${out?.length ?? 'none'}`);
+      return out;
+    } finally {
+      this.uploads.delete(req.aUrl);
+      this.uploads.delete(req.bUrl);
+      this.downloads.delete(req.outUrl);
+    }
   }
 
   /** Closes everything that was opened; safe to call more than once and after a failed open(). */

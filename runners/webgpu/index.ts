@@ -60,10 +60,6 @@ function inputBytes(name: string, t: Tensor & { dtype: FloatDType }, n: number):
   return padded;
 }
 
-function b64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-}
-
 /** A double rounded once (to nearest even) to a 0-d tensor of the output dtype. */
 function scalar(dtype: FloatDType, x: number): Tensor {
   if (dtype === 'float32') return { dtype, shape: [], data: Float32Array.of(x) };
@@ -131,7 +127,7 @@ class WebGpuRunner implements Runner {
     // Reductions read back every element's float32 loss; 'none' gets the output format.
     const outKind: Kind = reduction === 'none' ? kindOf(dtype) : KIND.float32;
     const words = outKind === KIND.float32 ? n : Math.ceil(n / 2);
-    const out = await this.browser.dispatch({ a: b64(a), b: b64(b), n, words, betaBits, kindA: kindOf(logits.dtype), kindB: kindOf(labels.dtype), outKind });
+    const out = await this.browser.dispatch(a, b, { n, words, betaBits, kindA: kindOf(logits.dtype), kindB: kindOf(labels.dtype), outKind });
     if (out.length !== words * 4) throw new Error(`webgpu kernel: the page returned ${out.length} bytes for ${words} words`);
     const copy = new Uint8Array(out).buffer;
     if (reduction === 'none') {

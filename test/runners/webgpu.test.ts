@@ -137,6 +137,17 @@ describe.skipIf(unavailable !== undefined && !required)('webgpu runner (headless
     expect([scalar.shape, [...scalar.data]]).toEqual([[], [Number(floatFormat('bfloat16').encode(2.5))]]);
   });
 
+  it('300001 float16 elements (odd count, many workgroups, bytes over HTTP): every element exact', async () => {
+    // Integers in [-1000, 1000] against 0 with beta 1: |d| - 0.5 (or 0) is exact in float16.
+    const n = 300_001;
+    const values = Array.from({ length: n }, (_, i) => ((i * 7919) % 2001) - 1000);
+    const r = output(await call({ logits: tensor('float16', values), labels: tensor('float16', new Array<number>(n).fill(0)) }));
+    const f16 = floatFormat('float16');
+    const wrong = values.map((v, i) => [i, Number(f16.encode(v === 0 ? 0 : Math.abs(v) - 0.5)), r.data[i]]).filter(([, e, g]) => e !== g);
+    expect(r.data.length).toBe(n);
+    expect(wrong.slice(0, 5)).toEqual([]);
+  });
+
   it('float64 is answered with a RuntimeError (WGSL has no f64); validation errors come first', async () => {
     expect(await call({ logits: tensor('float64', [1]), labels: tensor('float64', [0]) }, 'cpu')).toEqual({ kind: 'error', ...FLOAT64_ERROR });
     const bad = await call({ logits: tensor('float32', [1]), labels: tensor('float32', [0]), reduction: str('Sum') });
