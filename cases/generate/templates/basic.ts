@@ -111,6 +111,13 @@ export function dtypeCases(): CaseSpec[] {
     }
   }
   out.push({
+    id: 'dtypes/invalid-int32-empty',
+    title: 'Empty int32 logits and labels',
+    description: 'An unsupported dtype is an unsupported-dtype RuntimeError even when the tensors have no element. Catches implementations that return early for empty inputs before checking dtypes.',
+    tags: ['area:dtypes'],
+    inputs: { logits: nonFloat('int32', [0], []), labels: nonFloat('int32', [0], []) },
+  });
+  out.push({
     id: 'dtypes/invalid-int32-both',
     title: 'int32 logits and int32 labels',
     description: 'Equal but unsupported dtypes: still an unsupported-dtype RuntimeError (no promotion to float).',

@@ -103,6 +103,21 @@ export function betaCases(): CaseSpec[] {
     tags: ['area:beta', 'beta:inf', 'area:special-values'],
     inputs: { logits: floats('float32', [4], [Infinity, 1, -Infinity, 1e30], true), labels: floats('float32', [4], [0, 0, 0, -1e30], true), beta: pyFloat('inf') },
   });
+  // An invalid beta with empty inputs: there is nothing to compute, but the range rule still
+  // applies. A kernel that returns early for empty inputs before its launch-time beta check
+  // (MindSpore's kernels check beta when they launch) answers instead of raising.
+  for (const [name, beta, r, tags, why] of [
+    ['negative-empty', pyFloat('-1.0'), 'none', ['beta:negative'], 'beta = -1 breaks the range rule on every profile: RuntimeError, although there is no element'],
+    ['zero-empty-sum', pyFloat('0.0'), 'sum', ['beta:zero'], "beta = 0: RuntimeError on cpu/gpu although there is no element; on ascend (beta >= 0) the sum of no elements, 0"],
+  ] as [string, ValueJson, string, string[], string][]) {
+    out.push({
+      id: `beta/${name}`,
+      title: `beta ${describe(beta)} with empty tensors, reduction '${r}'`,
+      description: `${why}. Catches implementations that return early for empty inputs before checking beta.`,
+      tags: ['area:beta', ...tags],
+      inputs: { logits: floats('float32', [0], []), labels: floats('float32', [0], []), beta, reduction: pyStr(r) },
+    });
+  }
   out.push({
     id: 'beta/nan-empty-sum',
     title: 'beta = NaN with empty tensors, reduction sum',
