@@ -105,6 +105,9 @@ const CAUGHT_BY: Record<string, { cases: [string, CheckStatus][]; statuses?: Che
   'float16-pairwise-accumulator': { cases: [['precision/float16-sum-overflow-mean', 'wrong-value']] },
   // Round-toward-zero saturates at 65504 where round-to-nearest overflows to inf.
   'float16-truncated': { cases: [['special/float16-overflow-sum', 'wrong-value'], ['precision/float16-sum-overflow-sum', 'wrong-value']] },
+  'half-reciprocal': { cases: [['beta/tiny-float16', 'wrong-value'], ['beta/subnormal-float32', 'wrong-value']] },
+  'bfloat16-via-float16': { cases: [['beta/tenth-bfloat16', 'wrong-value'], ['precision/bfloat16-square-overflow', 'wrong-value']] },
+  'abs-via-sqrt': { cases: [['precision/float32-square-overflow', 'wrong-value'], ['special/float64-overflow-none', 'wrong-value']] },
   // Holes closed by beta/negative-empty, beta/zero-empty-sum and dtypes/invalid-int32-empty.
   'empty-early-return': { cases: [['beta/negative-empty', 'missing-error'], ['beta/zero-empty-sum', 'missing-error'], ['dtypes/invalid-int32-empty', 'missing-error']] },
 };

@@ -215,6 +215,9 @@ export const MUTANTS: Mutant[] = [
       elements: (t) => (numel(t.shape) === 0 ? [] : baseline.elements(t)),
     }),
   },
+  { name: 'half-reciprocal', what: 'float16 computed in float16 with 1/beta also rounded to float16: 1/1e-7 overflows, d = 0 gives 0 * inf = NaN', profile: 'ascend', impl: withSteps({ working: (o) => (o === 'float16' ? half : baseline.working(o)), loss: lossOf((ad, b, r) => (ad < b ? r(r(0.5 * ad) * r(ad * r(1 / b))) : lin(ad, b, r))) }) },
+  { name: 'bfloat16-via-float16', what: 'bfloat16 inputs converted to float16 for the arithmetic (the wrong half type)', profile: 'ascend', impl: withSteps({ loss: (x, y, b, r) => baseline.loss(x, y, b, r), elements: (t) => (t.dtype === 'bfloat16' ? baseline.elements(t).map(half) : baseline.elements(t)) }) },
+  { name: 'abs-via-sqrt', what: '|d| computed as sqrt(d*d): overflows for large d, underflows for tiny d', profile: 'cpu', impl: withSteps({ loss: (x, y, b, r) => { const d = r(x - y); const ad = r(Math.sqrt(r(d * d))); return ad < b ? quad(ad, b, r) : lin(ad, b, r); } }) },
 ];
 
 /** bfloat16 patterns by dropping the low 16 bits of the float32 pattern (NaN kept NaN). */
@@ -243,6 +246,7 @@ export const ACCEPTABLE: Mutant[] = [
   { name: 'beta-given-throughout', what: 'beta used as given everywhere, check and arithmetic (PyTorch keeps the Python float)', profile: 'cpu', impl: withSteps({ betaForCheck: betaGiven, betaForCompute: betaGiven }) },
   { name: 'beta-range-float32-arith-given-ascend', what: 'range checked on the float32 value, arithmetic with the given double, on ascend (-1e-50 passes as -0, then |d| + 5e-51 rounds to |d| in every ascend dtype)', profile: 'ascend', impl: withSteps({ betaForCompute: betaGiven }) },
   { name: 'flush-to-zero', what: 'subnormal inputs, differences and results flushed to zero (FTZ/DAZ hardware)', profile: 'cpu', impl: withSteps({ loss: (x, y, b, r) => { const tiny = r === Math.fround ? 2 ** -126 : r === F64 || r(1 + 2 ** -40) !== 1 ? 2 ** -1022 : 2 ** -126; const ftz = (v: number) => (Math.abs(v) < tiny ? 0 * v : v); return ftz(baseline.loss(ftz(x), ftz(y), b, (v) => ftz(r(v)))); } }) },
+  { name: 'half-divide-each-by-n', what: 'float16 mean as the float32 sum of the L_i / n each rounded to float16 (subnormal terms for large n: round-to-nearest errors that do not accumulate beyond the standard budget)', profile: 'gpu', impl: withSteps({ reduce: (L, shape, red, o) => (red === 'mean' && o === 'float16' ? { shape: [], values: [L.length === 0 ? NaN : L.reduce((s, v) => Math.fround(s + half(v / L.length)), 0)] } : baseline.reduce(L, shape, red, o)) }) },
 ];
 
 
