@@ -108,6 +108,7 @@ const CAUGHT_BY: Record<string, { cases: [string, CheckStatus][]; statuses?: Che
   'half-reciprocal': { cases: [['beta/tiny-float16', 'wrong-value'], ['beta/subnormal-float32', 'wrong-value']] },
   'bfloat16-via-float16': { cases: [['beta/tenth-bfloat16', 'wrong-value'], ['precision/bfloat16-square-overflow', 'wrong-value']] },
   'abs-via-sqrt': { cases: [['precision/float32-square-overflow', 'wrong-value'], ['special/float64-overflow-none', 'wrong-value']] },
+  'huber-over-beta': { cases: [['beta/inf-float32', 'wrong-value'], ['precision/float32-square-overflow', 'wrong-value']] },
   // Holes closed by beta/negative-empty, beta/zero-empty-sum and dtypes/invalid-int32-empty.
   'empty-early-return': { cases: [['beta/negative-empty', 'missing-error'], ['beta/zero-empty-sum', 'missing-error'], ['dtypes/invalid-int32-empty', 'missing-error']] },
 };
