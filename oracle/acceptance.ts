@@ -153,7 +153,8 @@ function unitOf(fmt: FloatFormat, flush: boolean): { uExp: number; etaExp: numbe
 /**
  * The beta box [bLo, bHi] (null = +inf): every admitted reading of beta (the level's
  * betaValues and the one the reference used), each also rounded to the working format
- * where the level allows it. L is nonincreasing in beta, so the box's ends bound L.
+ * where the level allows it and the rounding is finite (a beta that overflows the working
+ * format is a defect, not a reading). L is nonincreasing in beta, so the box's ends bound L.
  * A negative reading (the given value of a beta that float32 rounds to -0) is out of
  * range on every profile, so it is never an admitted beta of an output.
  */
@@ -165,9 +166,13 @@ function betaBox<T>(A: Arith<T>, w: FloatFormat, lv: LevelSpec, ref: OracleOutpu
     const b = ref.betas[s];
     if (b.kind === 'nan' || (betaSign(b) < 0 && !(betaSign(used) < 0))) continue;
     reads.push(b);
-    if (lv.betaRoundedToWorking) {
-      const r = b.kind === 'finite' ? roundDyadic(b.dy, w, 0) : b.neg ? -Infinity : Infinity;
-      reads.push(r === Infinity || r === -Infinity ? { kind: 'inf', neg: r < 0 } : { kind: 'finite', dy: dyadicOf(r), neg: r < 0 });
+    if (lv.betaRoundedToWorking && b.kind === 'finite') {
+      // A finite beta rounded to w is admitted only where that rounding is finite: beta =
+      // 70000 rounded to float16 is inf, an overflowing intermediate, which is a defect
+      // at every level (it would make every quadratic element 0). An infinite reading
+      // is already in the box as itself.
+      const r = roundDyadic(b.dy, w, 0);
+      if (Number.isFinite(r)) reads.push({ kind: 'finite', dy: dyadicOf(r), neg: r < 0 });
     }
   }
   if (reads.length === 0) reads.push(used);
@@ -239,6 +244,15 @@ function lossAt<T>(A: Arith<T>, t: T, beta: T | null, dir: -1 | 1, zero: T): T {
  * carries an absolute error of that intermediate to the result Q = 0.5 D^2 / beta (Q over
  * the monomial). An intermediate is computed from its sub-monomials, so its operation can
  * underflow only if it or one of its sub-monomials can be below minNormal.
+ *
+ * The reciprocals 1/b and 0.5/b (D^0) are not in the list: a reciprocal order is admitted
+ * only where its rounded reciprocal is a normal number of w. A reciprocal that underflows
+ * (1/b below minNormal: float16 beta > 16384), like an intermediate that overflows, is a
+ * defect: flushed to 0 (or raised to minNormal) it makes every quadratic element 0 (or up
+ * to about 12 times too large), and as a subnormal it keeps few bits, where the division
+ * orders, which need no such intermediate, stay within a few ulps. So where the orders
+ * with a reciprocal are admitted the reciprocal has no underflow error, and products
+ * D^a 0.5^b * fl(1/b) are the monomials below with relative errors only from it.
  */
 const QUAD_MONOMIALS: readonly { a: number; b: number; c: number }[] = [
   { a: 1, b: 0, c: 0 }, // |d^| itself: only its smallness matters (its error is in [dlo, dhi])
@@ -249,8 +263,6 @@ const QUAD_MONOMIALS: readonly { a: number; b: number; c: number }[] = [
   { a: 2, b: 1, c: 0 },
   { a: 2, b: 0, c: 1 },
   { a: 2, b: 1, c: 1 },
-  { a: 0, b: 0, c: 1 },
-  { a: 0, b: 1, c: 1 },
 ];
 /** For each monomial, the indices of its sub-monomials (itself included). */
 const QUAD_SUBS: readonly number[][] = QUAD_MONOMIALS.map((m) => QUAD_MONOMIALS.flatMap((s, j) => (s.a <= m.a && s.b <= m.b && s.c <= m.c ? [j] : [])));
@@ -271,13 +283,13 @@ function quadUnderflow<T>(A: Arith<T>, P: Params<T>, dlo: T, dhi: T): T {
   // Fast path: every monomial is at least min(1, D)^2 * 0.5 * min(1, 1/beta).
   if (!small(A.mul(A.mul(A.mul(D1, D1, -1), half, -1), A.lt(iB, one) ? iB : one, -1))) return zero;
   const D2 = A.mul(dlo, dlo, -1);
-  const lows: T[] = [dlo, A.mul(dlo, half, -1), A.mul(dlo, iB, -1), A.mul(A.mul(dlo, half, -1), iB, -1), D2, A.mul(D2, half, -1), A.mul(D2, iB, -1), A.mul(A.mul(D2, half, -1), iB, -1), iB, A.mul(iB, half, -1)];
+  const lows: T[] = [dlo, A.mul(dlo, half, -1), A.mul(dlo, iB, -1), A.mul(A.mul(dlo, half, -1), iB, -1), D2, A.mul(D2, half, -1), A.mul(D2, iB, -1), A.mul(A.mul(D2, half, -1), iB, -1)];
   const isSmall = lows.map(small);
   // Upper bounds of the carrying factors: in this branch |d^| < beta^ <= bHi.
   const Dh = P.bHi !== null && A.lt(P.bHi, dhi) ? P.bHi : dhi;
   const Dh2 = A.mul(Dh, Dh, 1);
   const dOverB = A.mul(Dh, P.invBq, 1);
-  const factors: T[] = [zero, A.lt(dOverB, one) ? dOverB : one, A.mul(Dh, half, 1), Dh, A.mul(P.invBq, half, 1), P.invBq, half, one, A.mul(Dh2, half, 1), Dh2];
+  const factors: T[] = [zero, A.lt(dOverB, one) ? dOverB : one, A.mul(Dh, half, 1), Dh, A.mul(P.invBq, half, 1), P.invBq, half, one];
   let sum = zero;
   for (let k = 0; k < QUAD_MONOMIALS.length; k++) if (QUAD_SUBS[k].some((j) => isSmall[j])) sum = A.add(sum, factors[k], 1);
   if (!A.lt(zero, sum)) return zero;
@@ -321,7 +333,8 @@ function elementBounds<T>(A: Arith<T>, P: Params<T>, dl: T, dh: T, sub: boolean,
   const quadPossible = P.bHi === null || A.lt(dlo, P.bHi);
   const linPossible = !A.lt(dhi, P.bLo);
   if (quadPossible) {
-    // three roundings (d*d, *0.5, /beta in some order, or products with a rounded 1/beta) and their underflow
+    // three roundings (d*d, *0.5, /beta in some order, or products with a rounded 1/beta
+    // that is normal in w) and their underflow
     const eq = quadUnderflow(A, P, dlo, dhi);
     lo = A.sub(A.mul(lmin, P.c3lo, -1), eq, -1);
     hi = A.add(A.mul(lmax, P.c3hi, 1), eq, 1);

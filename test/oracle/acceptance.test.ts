@@ -433,8 +433,18 @@ describe('the underflow allowance eta applies only to operations whose result ca
     'd*d*fl(0.5/b)': (d, b, w) => w(w(d * d) * w(0.5 / b)),
     '(d*fl(1/b))*d*0.5': (d, b, w) => w(w(w(d * w(1 / b)) * d) * 0.5),
   };
-  /** An intermediate overflowed (1/beta for a subnormal beta, d*d for a huge d): a defect the model does not admit. */
+  /**
+   * An intermediate overflowed (1/beta for a subnormal beta, d*d for a huge d): a defect the
+   * model does not admit. Likewise a rounded reciprocal (1/beta, 0.5/beta) below the working
+   * format's smallest normal: the orders with a reciprocal are admitted only where it is normal.
+   */
   let overflowed = false;
+  const reciprocalOf: Record<string, (b: number) => number> = { '0.5*d*d*fl(1/b)': (b) => 1 / b, 'd*d*fl(0.5/b)': (b) => 0.5 / b, '(d*fl(1/b))*d*0.5': (b) => 1 / b };
+  const reciprocalUnderflows = (name: string, dtype: FloatDType, beta: number): boolean => {
+    const f = floatFormat(dtype);
+    const r = reciprocalOf[name];
+    return r !== undefined && Math.abs(f.round(r(f.round(beta)))) < f.minNormal;
+  };
   function kernel(order: (d: number, b: number, w: Round) => number, dtype: FloatDType, flush: 0 | 1 | 2): Impl {
     const f = floatFormat(dtype);
     const w: Round = (v) => {
@@ -472,6 +482,7 @@ describe('the underflow allowance eta applies only to operations whose result ca
         const beta = f.round(Math.fround(r() * scale())) || f.minNormal;
         if (!Number.isFinite(beta) || beta <= 0) continue;
         for (const [name, order] of Object.entries(orders)) for (const flush of [0, 1, 2] as const) for (const red of reductions) {
+          if (reciprocalUnderflows(name, dt, beta)) continue;
           overflowed = false;
           const v = verdict(kernel(order, dt, flush), dt, x, y, beta, red, 'standard');
           if (overflowed) continue;
@@ -481,6 +492,58 @@ describe('the underflow allowance eta applies only to operations whose result ca
       }
     }
     expect(checked).toBeGreaterThan(2000);
+  });
+  it('d*d below the subnormal range (the precision/*-square-underflow inputs): float16 squaring in float16 is caught at strict only; squaring first in the dtype itself is admitted', () => {
+    // float16: d = 1.5*2^-13, beta = 2^-12: L = 1.125*2^-14 (normal); 0.5*d*d = 1.125*2^-26 rounds to 0 in float16
+    const x16 = [1.5 * 2 ** -13, 2 ** -13, 1.75 * 2 ** -13];
+    const y16 = [0, 0, 0];
+    expect(halfAllTheWay(x16, y16, 2 ** -12, 'float16', 'none')).toEqual([0, 0, 0]);
+    expect(verdict(halfAllTheWay, 'float16', x16, y16, 2 ** -12, 'none', 'strict').failedCount).toBe(3);
+    expect(verdict(halfAllTheWay, 'float16', x16, y16, 2 ** -12, 'none', 'standard').ok).toBe(true);
+    expect(verdict(careful, 'float16', x16, y16, 2 ** -12, 'none', 'strict').ok).toBe(true);
+    // float32 / bfloat16: d = 1.5*2^-76, beta = 2^-75: d*d*0.5/beta is 0 with gradual underflow, and admitted at both levels
+    const x32 = [1.5 * 2 ** -76, 1.75 * 2 ** -76];
+    for (const dt of ['float32', 'bfloat16'] as FloatDType[]) for (const level of ['strict', 'standard'] as const) {
+      const squareFirst = kernel(orders['d*d*0.5/b'], dt, 0);
+      expect(squareFirst(x32, [0, 0], 2 ** -75, dt, 'none')).toEqual([0, 0]);
+      expect(verdict(squareFirst, dt, x32, [0, 0], 2 ** -75, 'none', level).ok, `${dt} ${level}`).toBe(true);
+      expect(verdict(kernel(orders['(d/b)*d*0.5'], dt, 0), dt, x32, [0, 0], 2 ** -75, 'none', level).ok, `${dt} ${level}`).toBe(true);
+    }
+  });
+  it('a rounded reciprocal that underflows, and a beta that overflows when rounded to float16, are rejected at every level (the division orders pass)', () => {
+    // float16, beta = 60000: 1/beta = 1.67e-5 and 0.5/beta are below 2^-14. Flushed to 0 the
+    // quadratic branch vanishes; raised to 2^-14 it is 3.7 times too large. d = 100: exact 0.0833.
+    const x = [100, 1000, 30000];
+    const y = [0, 0, 0];
+    for (const name of ['0.5*d*d*fl(1/b)', 'd*d*fl(0.5/b)', '(d*fl(1/b))*d*0.5']) {
+      expect(reciprocalUnderflows(name, 'float16', 60000), name).toBe(true);
+      for (const flush of [1, 2] as const) for (const level of ['strict', 'standard'] as const) {
+        const v = verdict(kernel(orders[name], 'float16', flush), 'float16', x, y, 60000, 'none', level);
+        expect(v.ok, `${name} flush ${flush} ${level}`).toBe(false);
+        expect(v.failedCount, `${name} flush ${flush} ${level}`).toBe(3);
+      }
+    }
+    // (d = 1000 and 30000 overflow d*d in float16: only the orders without a square pass)
+    for (const name of ['(0.5|d|)*(|d|/b)', '(d/b)*d*0.5']) for (const flush of [0, 1, 2] as const) {
+      expect(verdict(kernel(orders[name], 'float16', flush), 'float16', x, y, 60000, 'none', 'standard').ok, name).toBe(true);
+    }
+    // the standard interval of d = 100 is a few float16 ulps around 0.0833 (it was [0, 0.999])
+    const acc = acceptance(computeReference(args('float16', [100], [0], 60000, 'none'), 'float16'), 'standard');
+    const ulp = floatFormat('float16').ulp(acc.expected[0]);
+    expect((acc.hi[0] - acc.expected[0]) / ulp).toBeLessThanOrEqual(4);
+    expect((acc.expected[0] - acc.lo[0]) / ulp).toBeLessThanOrEqual(4);
+    // beta = 70000 rounded to float16 is inf (an overflow): every finite d gives 0, rejected;
+    // beta kept in float32 with float16 arithmetic in a safe order passes.
+    const betaInf: Impl = (xs, ys) => xs.map((xi, i) => (f16(xi - ys[i]) === 0 ? 0 : 0 * f16(xi - ys[i])));
+    const safeHalf: Impl = (xs, ys, beta) => xs.map((xi, i) => {
+      const a = Math.abs(f16(xi - ys[i]));
+      return a < beta ? f16(f16(0.5 * a) * f16(a / beta)) : f16(a - f16(0.5 * beta));
+    });
+    for (const level of ['strict', 'standard'] as const) expect(verdict(betaInf, 'float16', x, y, 70000, 'none', level).ok, level).toBe(false);
+    expect(verdict(safeHalf, 'float16', x, y, 70000, 'none', 'standard').ok).toBe(true);
+    const acc7 = acceptance(computeReference(args('float16', [100], [0], 70000, 'none'), 'float16'), 'standard');
+    expect(acc7.lo[0]).toBeGreaterThan(0.07);
+    expect(acc7.hi[0]).toBeLessThan(0.072);
   });
   it('each underflow allowance is needed: flush-to-zero kernels on float16 values at the edge of the normal range pass at standard', () => {
     const N = 2 ** -14;

@@ -67,12 +67,17 @@ export function precisionCases(): CaseSpec[] {
   add('bfloat16-square-overflow', 'bfloat16 with beta = 1e30: d*d beyond bfloat16 range while L is finite',
     'bfloat16 shares float32\'s exponent range: d = 2^64 squares to 2^128 (inf) but L = 2^127/1e30 is about 1.7e8.',
     ['overflow'], floats('bfloat16', [2], [2 ** 64, 2 ** 70]), floats('bfloat16', [2], [0, 0]), pyFloat('1e30'), 'none');
-  add('float16-square-underflow', 'float16: d*d underflows while L is normal',
-    'd = 1.5*2^-13 and beta = 2^-12: d*d = 2.25*2^-26 is below float16\'s subnormal range, yet L = 1.125*2^-14 is a normal float16. Kernels that square in float16 return 0 or a wrong subnormal. (d = 2^-13 gives the subnormal L = 2^-15.)',
+  // What these cases can catch, and at which level: the acceptance model admits the orders
+  // that square first (d*d*0.5/beta) with gradual underflow, and at standard with flush to
+  // zero, so an underflowing d*d is accepted wherever the working precision is the dtype's
+  // own. Only float16 at strict (computed in float32, where d*d is normal) is held to the
+  // correctly rounded value.
+  add('float16-square-underflow', 'float16: d*d underflows in float16 while L is normal (caught at strict)',
+    'd = 1.5*2^-13 and beta = 2^-12: d*d = 2.25*2^-26 is below float16\'s subnormal range, yet L = 1.125*2^-14 is a normal float16 (d = 2^-13 gives the subnormal L = 2^-15). At strict half types are computed in float32, where d*d is normal, and the interval is the correctly rounded value alone: a kernel that squares in float16 (0, or a wrong subnormal) fails there, one that divides d by beta first or computes in float32 passes. At standard float16 arithmetic with flush to zero is admitted, squaring first included, and the interval is [0, 0.376]: the case passes every kernel there.',
     ['underflow'], floats('float16', [3], [1.5 * 2 ** -13, 2 ** -13, 1.75 * 2 ** -13]), floats('float16', [3], [0, 0, 0]), pyFloat('0.000244140625'), 'none');
   for (const d of ['float32', 'bfloat16'] as FloatDType[]) {
-    add(`${d}-square-underflow`, `${d}: d*d underflows while L is normal`,
-      `d = 1.5*2^-76 with beta = 2^-75: d*d = 2.25*2^-152 is below the smallest subnormal 2^-149 (rounds to 0), but L = 2.25*2^-78 is normal. Squaring first loses everything; dividing d by beta first keeps it.`,
+    add(`${d}-square-underflow`, `${d}: d*d underflows while L is normal (squaring first is admitted at every level)`,
+      `d = 1.5*2^-76 with beta = 2^-75: d*d = 2.25*2^-152 is below the smallest subnormal 2^-149 (rounds to 0), but L = 2.25*2^-78 (about 7.4e-24) is normal. Squaring first loses everything and returns 0; dividing d by beta first returns the correctly rounded value. The acceptance model admits both: d*d*0.5/beta is an admitted order and its underflow is gradual underflow, so the interval is [0, about 6 times the exact value] at strict and [0, 6.7e-16] at standard (flush to zero). The case checks that an implementation avoiding the underflow passes (and its report shows the exact value a 0 misses); it catches no square-first kernel at either level.`,
       ['underflow'], floats(d, [2], [1.5 * 2 ** -76, 1.75 * 2 ** -76]), floats(d, [2], [0, 0]), pyFloat(String(2 ** -75)), 'none');
   }
   // Long reductions where accumulating in the dtype itself stops growing.
