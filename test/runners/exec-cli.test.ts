@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../cli/commands/run.js';
+import { runCli } from '../cli/run-helpers.js';
 import type { ReportJson } from '../../harness/results.js';
 
 const chaos = fileURLToPath(new URL('../fixtures/exec/chaos.mjs', import.meta.url));
@@ -17,8 +18,10 @@ describe('smoothl1 run --runner exec', () => {
   it('reports crash and timeout per case and checks the rest', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'smoothl1-exec-cli-'));
     const ids = ['dtypes/float16-none', 'dtypes/float32-none', 'dtypes/float64-none', 'dtypes/float64-sum'];
-    const code = await main(['--runner', 'exec', '--command', `${JSON.stringify(process.execPath)} ${chaos}`, '--profile', 'cpu', '--filter', ids.join(','), '--timeout', '1500', '--report-dir', dir, '--formats', 'json', '--no-timings', '--quiet']);
+    const { code, stdout } = await runCli(main, ['--runner', 'exec', '--command', `${JSON.stringify(process.execPath)} ${chaos}`, '--profile', 'cpu', '--filter', ids.join(','), '--timeout', '1500', '--report-dir', dir, '--formats', 'json', '--no-timings', '--quiet']);
     expect(code).toBe(1);
+    // The failures are printed for a person (captured here so they do not read as this test run's verdict).
+    expect(stdout).toContain('TIMEOUT');
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as ReportJson;
     const byId = new Map(report.results.map((r) => [r.id, r]));
     expect([...byId.keys()].sort()).toEqual([...ids].sort());
