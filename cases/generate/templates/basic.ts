@@ -106,7 +106,7 @@ export function dtypeCases(): CaseSpec[] {
         title: `${o} ${side} (with float32 ${side === 'logits' ? 'labels' : 'logits'})`,
         description: `${o} is not a supported dtype on any profile: RuntimeError (unsupported-dtype). Catches implementations that silently cast ${o} to float.`,
         tags: ['area:dtypes'],
-        inputs: side === 'logits' ? { logits: bad, labels: good } : { logits: good, labels: bad },
+        inputs: side === 'logits' ? { logits: bad, labels: good, reduction: red('none') } : { logits: good, labels: bad, reduction: red('none') },
       });
     }
   }
@@ -115,14 +115,14 @@ export function dtypeCases(): CaseSpec[] {
     title: 'Empty int32 logits and labels',
     description: 'An unsupported dtype is an unsupported-dtype RuntimeError even when the tensors have no element. Catches implementations that return early for empty inputs before checking dtypes.',
     tags: ['area:dtypes'],
-    inputs: { logits: nonFloat('int32', [0], []), labels: nonFloat('int32', [0], []) },
+    inputs: { logits: nonFloat('int32', [0], []), labels: nonFloat('int32', [0], []), reduction: red('none') },
   });
   out.push({
     id: 'dtypes/invalid-int32-both',
     title: 'int32 logits and int32 labels',
     description: 'Equal but unsupported dtypes: still an unsupported-dtype RuntimeError (no promotion to float).',
     tags: ['area:dtypes'],
-    inputs: { logits: nonFloat('int32', [3], [1, 2, 3]), labels: nonFloat('int32', [3], [1, 2, 2]) },
+    inputs: { logits: nonFloat('int32', [3], [1, 2, 3]), labels: nonFloat('int32', [3], [1, 2, 2]), reduction: red('none') },
   });
   return out;
 }

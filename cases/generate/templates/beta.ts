@@ -56,7 +56,9 @@ export function betaCases(): CaseSpec[] {
         title: `beta ${b.beta ? describe(b.beta) : 'absent'} with ${dtype} inputs`,
         description: `${b.why}. d ranges from 0 and tiny values over 0.05..2 to 1e6 and -3 (rounded to ${dtype}).`,
         tags: ['area:beta', ...b.tags],
-        inputs: { logits: floats(dtype, [D.length], xs, true), labels: floats(dtype, [D.length], D.map(() => 0)), ...(b.beta ? { beta: b.beta } : {}) },
+        // reduction 'none' is passed (except for beta's own default case, which tests the
+        // call with every default): a wrong default reduction must not hide the beta rules.
+        inputs: { logits: floats(dtype, [D.length], xs, true), labels: floats(dtype, [D.length], D.map(() => 0)), ...(b.beta ? { beta: b.beta, reduction: pyStr('none') } : {}) },
       });
     }
   }
@@ -103,7 +105,7 @@ export function betaCases(): CaseSpec[] {
     title: 'beta = +inf with infinite and finite differences',
     description: 'With beta = +inf, a finite d gives d^2/(2 inf) = 0, but |d| = inf is not < inf: the linear branch gives inf - inf = NaN. Kernels that special-case beta = inf as "all quadratic" return 0 (or inf) for the infinite elements.',
     tags: ['area:beta', 'beta:inf', 'area:special-values'],
-    inputs: { logits: floats('float32', [4], [Infinity, 1, -Infinity, 1e30], true), labels: floats('float32', [4], [0, 0, 0, -1e30], true), beta: pyFloat('inf') },
+    inputs: { logits: floats('float32', [4], [Infinity, 1, -Infinity, 1e30], true), labels: floats('float32', [4], [0, 0, 0, -1e30], true), beta: pyFloat('inf'), reduction: pyStr('none') },
   });
   // An invalid beta with empty inputs: there is nothing to compute, but the range rule still
   // applies. A kernel that returns early for empty inputs before its launch-time beta check

@@ -22,7 +22,7 @@ export function errorCases(): CaseSpec[] {
         title: `${side} is ${what}`,
         description: `${side} must be a Tensor: ${what} is a TypeError (input-not-tensor) on every profile. Catches implementations that convert array-likes or scalars implicitly.`,
         tags: ['area:errors'],
-        inputs: side === 'logits' ? { logits: v, labels: F3() } : { logits: F3(), labels: v },
+        inputs: side === 'logits' ? { logits: v, labels: F3(), reduction: pyStr('none') } : { logits: F3(), labels: v, reduction: pyStr('none') },
       });
     }
   }
@@ -44,7 +44,7 @@ export function errorCases(): CaseSpec[] {
         title: `Shapes [${a.join(', ')}] and [${b.join(', ')}]${r === 'sum' ? ', reduction sum' : ''}`,
         description: `logits and labels must have the same shape; no broadcasting: ${what}. A ValueError (shape-mismatch) on every profile. PyTorch and aclnn broadcast instead.`,
         tags: ['area:errors', 'area:shapes', ...tags],
-        inputs: { logits: floats('float32', a, ramp(numel(a), 1, 'x')), labels: floats('float32', b, ramp(numel(b), 4, 'y')), ...(r === 'sum' ? { reduction: pyStr('sum') } : {}) },
+        inputs: { logits: floats('float32', a, ramp(numel(a), 1, 'x')), labels: floats('float32', b, ramp(numel(b), 4, 'y')), reduction: pyStr(r) },
       });
     }
   }
@@ -69,7 +69,7 @@ export function errorCases(): CaseSpec[] {
       title: `Several errors at once: ${what}`,
       description: `When several documented errors apply, the documentation gives no order of checks, so an error of any applicable type is accepted (MindSpore's own order is spec/profiles.json "checkOrder"); returning an output, or raising an error type that none of them has, fails. Here: ${what}.`,
       tags: ['area:errors'],
-      inputs: { logits: F3(), labels: F3(), ...over },
+      inputs: { logits: F3(), labels: F3(), reduction: pyStr('none'), ...over },
     });
   }
   return out;

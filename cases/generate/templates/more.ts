@@ -42,7 +42,7 @@ export function largeCases(): CaseSpec[] {
       title: '65,536 float32 elements, reduction none',
       description: 'Uniform values in [-4, 4) as a 256 x 256 tensor: every element checked against its own interval.',
       tags: ['area:large'],
-      inputs: { logits: generated('float32', [256, 256], u(3, -4, 4)), labels: generated('float32', [256, 256], u(4, -4, 4)) },
+      inputs: { logits: generated('float32', [256, 256], u(3, -4, 4)), labels: generated('float32', [256, 256], u(4, -4, 4)), reduction: pyStr('none') },
     },
     {
       id: 'large/float16-65536-sum',
@@ -63,21 +63,21 @@ export function largeCases(): CaseSpec[] {
       title: 'Random bfloat16 bit patterns (NaN, inf, subnormals included), reduction none',
       description: 'Every class of bfloat16 value against every other: NaN propagation, infinities, subnormals and overflowing differences, element by element.',
       tags: ['area:large', 'area:special-values'],
-      inputs: { logits: generated('bfloat16', [4096], { prng: 'xoshiro128**', seed: 9, distribution: 'bits' }), labels: generated('bfloat16', [4096], { prng: 'xoshiro128**', seed: 10, distribution: 'bits' }) },
+      inputs: { logits: generated('bfloat16', [4096], { prng: 'xoshiro128**', seed: 9, distribution: 'bits' }), labels: generated('bfloat16', [4096], { prng: 'xoshiro128**', seed: 10, distribution: 'bits' }), reduction: pyStr('none') },
     },
     {
       id: 'large/float16-all-bits-none',
       title: 'Random float16 bit patterns (NaN, inf, subnormals included), reduction none',
       description: 'Every class of float16 value against every other, element by element, including differences that overflow float16.',
       tags: ['area:large', 'area:special-values'],
-      inputs: { logits: generated('float16', [4096], { prng: 'xoshiro128**', seed: 11, distribution: 'bits' }), labels: generated('float16', [4096], { prng: 'xoshiro128**', seed: 12, distribution: 'bits' }) },
+      inputs: { logits: generated('float16', [4096], { prng: 'xoshiro128**', seed: 11, distribution: 'bits' }), labels: generated('float16', [4096], { prng: 'xoshiro128**', seed: 12, distribution: 'bits' }), reduction: pyStr('none') },
     },
     {
       id: 'large/float64-finite-bits-none',
       title: 'Random finite float64 bit patterns, beta 2 (int), reduction none',
       description: 'Finite doubles of every magnitude: differences overflow, underflow or cancel; the float64 path must keep float64 precision (MindSpore GPU uses fabsf).',
       tags: ['area:large', 'area:special-values', 'beta:int'],
-      inputs: { logits: generated('float64', [8192], { prng: 'xoshiro128**', seed: 13, distribution: 'finite-bits' }), labels: generated('float64', [8192], { prng: 'xoshiro128**', seed: 14, distribution: 'finite-bits' }), beta: pyInt(2) },
+      inputs: { logits: generated('float64', [8192], { prng: 'xoshiro128**', seed: 13, distribution: 'finite-bits' }), labels: generated('float64', [8192], { prng: 'xoshiro128**', seed: 14, distribution: 'finite-bits' }), beta: pyInt(2), reduction: pyStr('none') },
     },
   ];
 }
