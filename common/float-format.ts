@@ -310,3 +310,23 @@ export function floatFormat(dtype: FloatDType): FloatFormat {
   }
   return f;
 }
+
+const decodeTables = new Map<FloatDType, Float32Array>();
+
+/**
+ * The value of every bit pattern of a 16-bit float dtype, indexed by pattern: kernels decode
+ * float16/bfloat16 tensors with one table lookup per element. Every 16-bit pattern of these
+ * formats is exactly a float32 (NaN patterns decode to NaN), so Float32Array loses nothing.
+ * Built once per dtype from the trait's decode().
+ */
+export function decodeTable16(dtype: FloatDType): Float32Array {
+  let t = decodeTables.get(dtype);
+  if (t === undefined) {
+    const fmt = floatFormat(dtype);
+    if (fmt.bits !== 16) throw new Error(`decodeTable16: '${dtype}' is a ${fmt.bits}-bit format, not 16-bit`);
+    t = new Float32Array(65536);
+    for (let bits = 0; bits < 65536; bits++) t[bits] = fmt.decode(bits);
+    decodeTables.set(dtype, t);
+  }
+  return t;
+}

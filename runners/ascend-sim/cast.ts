@@ -5,23 +5,9 @@
  * 65536-entry table per dtype built from common/float-format.ts, and encoded with the same
  * trait; no format constants are coded here.
  */
-import { floatFormat } from '../../common/float-format.js';
+import { decodeTable16, floatFormat } from '../../common/float-format.js';
 import { dtypesSpec } from '../../common/spec-data.js';
 import type { FloatDType, Tensor } from '../../common/types.js';
-
-const tables = new Map<FloatDType, Float32Array>();
-
-/** Value of every 16-bit pattern of a 16-bit float dtype (every one is exactly a float32). */
-function decodeTable(dtype: FloatDType): Float32Array {
-  let t = tables.get(dtype);
-  if (t === undefined) {
-    const fmt = floatFormat(dtype);
-    t = new Float32Array(65536);
-    for (let bits = 0; bits < 65536; bits++) t[bits] = fmt.decode(bits);
-    tables.set(dtype, t);
-  }
-  return t;
-}
 
 function storageOf(dtype: FloatDType): 'uint16' | 'float32' | 'float64' {
   return dtypesSpec().float[dtype].storage;
@@ -36,7 +22,7 @@ export function castToFloat32(name: string, t: Tensor & { dtype: FloatDType }): 
   const storage = storageOf(t.dtype);
   if (storage === 'uint16') {
     if (!(t.data instanceof Uint16Array)) throw new TypeError(`ascend-sim kernel: '${name}' (${t.dtype}) must hold bit patterns in a Uint16Array, got ${t.data.constructor.name}`);
-    const table = decodeTable(t.dtype);
+    const table = decodeTable16(t.dtype);
     const out = new Float32Array(t.data.length);
     for (let i = 0; i < out.length; i++) out[i] = table[t.data[i]];
     return out;

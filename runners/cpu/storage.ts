@@ -4,25 +4,11 @@
  * from common/float-format.ts (every pattern decodes exactly to a float32), and encoded
  * back with the same trait's round-to-nearest-even; no format constants are coded here.
  */
-import { floatFormat } from '../../common/float-format.js';
+import { decodeTable16, floatFormat } from '../../common/float-format.js';
 import { dtypesSpec } from '../../common/spec-data.js';
 import type { FloatDType, Tensor } from '../../common/types.js';
 
 export type Working = 'float32' | 'float64';
-
-const tables = new Map<FloatDType, Float32Array>();
-
-/** Value of every 16-bit pattern of a 16-bit float dtype (NaN patterns decode to NaN). */
-function decodeTable(dtype: FloatDType): Float32Array {
-  let t = tables.get(dtype);
-  if (t === undefined) {
-    const fmt = floatFormat(dtype);
-    t = new Float32Array(65536);
-    for (let bits = 0; bits < 65536; bits++) t[bits] = fmt.decode(bits);
-    tables.set(dtype, t);
-  }
-  return t;
-}
 
 /** How spec/dtypes.json stores a float dtype's elements: 'uint16' (bit patterns), 'float32' or 'float64'. */
 function storageOf(dtype: FloatDType): 'uint16' | 'float32' | 'float64' {
@@ -41,7 +27,7 @@ function expectData<T>(t: Tensor, ctor: new (...a: never[]) => T, what: string):
 export function asFloat32(t: Tensor & { dtype: FloatDType }): Float32Array {
   if (isSixteenBit(t.dtype)) {
     const bits = expectData(t, Uint16Array, 'Uint16Array');
-    const table = decodeTable(t.dtype);
+    const table = decodeTable16(t.dtype);
     const out = new Float32Array(bits.length);
     for (let i = 0; i < bits.length; i++) out[i] = table[bits[i]];
     return out;

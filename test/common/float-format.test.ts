@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { f16round, getFloat16, setFloat16 } from '@petamoriken/float16';
-import { floatFormat } from '../../common/float-format.js';
+import { decodeTable16, floatFormat } from '../../common/float-format.js';
 
 const dv = new DataView(new ArrayBuffer(8));
 function f16BitsRef(x: number): number {
@@ -218,5 +218,31 @@ describe('float64 and hex', () => {
     expect(() => floatFormat('float16').fromHex('3C00')).toThrow(/float16.*exactly 4 lowercase hex digits/);
     expect(() => floatFormat('float16').fromHex('03c00')).toThrow(/exactly 4/);
     expect(() => floatFormat('float32').decode(2 ** 32)).toThrow(/out of range/);
+  });
+});
+
+describe('decodeTable16 (the kernels\' 16-bit decode table)', () => {
+  it('float16: every pattern matches @petamoriken/float16', () => {
+    const t = decodeTable16('float16');
+    const dv = new DataView(new ArrayBuffer(2));
+    for (let bits = 0; bits < 65536; bits++) {
+      dv.setUint16(0, bits);
+      const ref = getFloat16(dv, 0);
+      if (Number.isNaN(ref)) expect(Number.isNaN(t[bits])).toBe(true);
+      else expect(Object.is(t[bits], ref), `pattern ${bits.toString(16)}`).toBe(true);
+    }
+  });
+  it('bfloat16: every pattern is the float32 whose top 16 bits it is', () => {
+    const t = decodeTable16('bfloat16');
+    const dv = new DataView(new ArrayBuffer(4));
+    for (let bits = 0; bits < 65536; bits++) {
+      dv.setUint32(0, bits << 16 >>> 0);
+      const ref = dv.getFloat32(0);
+      if (Number.isNaN(ref)) expect(Number.isNaN(t[bits])).toBe(true);
+      else expect(Object.is(t[bits], ref), `pattern ${bits.toString(16)}`).toBe(true);
+    }
+  });
+  it('refuses a format that is not 16-bit', () => {
+    expect(() => decodeTable16('float32')).toThrow(/not 16-bit/);
   });
 });
