@@ -154,14 +154,23 @@ export function isUnexpected(status: ResultStatus): boolean {
 }
 
 /** Derive the summary from the results (also used after merging shards). */
+/** A summary with every count at zero. */
+export function emptySummary(): SummaryJson {
+  return { total: 0, passed: 0, failed: 0, expectedFailures: 0, unexpectedPasses: 0, skipped: 0 };
+}
+
+/** Counts one result into a summary: the one mapping from status to summary column. */
+export function countStatus(s: SummaryJson, status: ResultStatus): void {
+  s.total++;
+  if (status === 'pass') s.passed++;
+  else if (status === 'expected-failure') s.expectedFailures++;
+  else if (status === 'unexpected-pass') s.unexpectedPasses++;
+  else if (status === 'skipped') s.skipped++;
+  else s.failed++;
+}
+
 export function summarize(results: readonly CaseResultJson[]): SummaryJson {
-  const s: SummaryJson = { total: results.length, passed: 0, failed: 0, expectedFailures: 0, unexpectedPasses: 0, skipped: 0 };
-  for (const r of results) {
-    if (r.status === 'pass') s.passed++;
-    else if (r.status === 'expected-failure') s.expectedFailures++;
-    else if (r.status === 'unexpected-pass') s.unexpectedPasses++;
-    else if (r.status === 'skipped') s.skipped++;
-    else s.failed++;
-  }
+  const s = emptySummary();
+  for (const r of results) countStatus(s, r.status);
   return s;
 }

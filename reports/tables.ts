@@ -2,30 +2,12 @@
  * Counting results by a column (area, dtype, reduction), shared by the console summary,
  * report.md and report.html. Rows come out sorted by key so every format is deterministic.
  */
-import type { CaseResultJson, ReportJson, ResultStatus } from '../harness/results.js';
-import { isUnexpected } from '../harness/results.js';
+import type { CaseResultJson, ReportJson, SummaryJson } from '../harness/results.js';
+import { countStatus, emptySummary, isUnexpected } from '../harness/results.js';
 
-export interface Counts {
-  total: number;
-  passed: number;
-  failed: number;
-  expectedFailures: number;
-  unexpectedPasses: number;
-  skipped: number;
-}
-
-export function emptyCounts(): Counts {
-  return { total: 0, passed: 0, failed: 0, expectedFailures: 0, unexpectedPasses: 0, skipped: 0 };
-}
-
-export function addTo(c: Counts, s: ResultStatus): void {
-  c.total++;
-  if (s === 'pass') c.passed++;
-  else if (s === 'expected-failure') c.expectedFailures++;
-  else if (s === 'unexpected-pass') c.unexpectedPasses++;
-  else if (s === 'skipped') c.skipped++;
-  else c.failed++;
-}
+/** Counts per row of a table: the same columns as report.json's summary. */
+export type Counts = SummaryJson;
+export { emptySummary as emptyCounts, countStatus as addTo };
 
 export type Column = 'area' | 'dtype' | 'reduction';
 
@@ -33,8 +15,8 @@ export function countBy(results: readonly CaseResultJson[], col: Column): [strin
   const m = new Map<string, Counts>();
   for (const r of results) {
     let c = m.get(r[col]);
-    if (!c) m.set(r[col], (c = emptyCounts()));
-    addTo(c, r.status);
+    if (!c) m.set(r[col], (c = emptySummary()));
+    countStatus(c, r.status);
   }
   return [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
