@@ -10,6 +10,7 @@ import { floatFormat } from '../../common/float-format.js';
 import { profileNames, tolerancesSpec } from '../../common/spec-data.js';
 import type { CallArgs, CaseInputsJson, FloatDType, OutcomeJson, ProfileName, ToleranceLevel } from '../../common/types.js';
 import { caseProblems, formatProblem, materialize, shortestDecimal, type CaseProblem } from '../../harness/cases/index.js';
+import type { ElementFailureJson } from '../../harness/results.js';
 import { acceptance, computeReference, expectOutcome } from '../../oracle/index.js';
 import { parseOptions, UsageError } from '../usage.js';
 
@@ -57,15 +58,8 @@ function readInputs(file: string): { inputs: CaseInputsJson; profiles?: ProfileN
   return { inputs: doc as CaseInputsJson };
 }
 
-interface ElementJson {
-  index: number;
-  expected: string;
-  expectedHex: string;
-  lo: string;
-  loHex: string;
-  hi: string;
-  hiHex: string;
-}
+/** One element's expected value and accepted interval: a report's element entry without the actual result. */
+type ElementJson = Omit<ElementFailureJson, 'actual' | 'actualHex' | 'ulpError'>;
 
 interface ProfileReport {
   profile: ProfileName;
