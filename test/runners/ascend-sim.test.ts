@@ -9,17 +9,9 @@ import { describe, expect, it } from 'vitest';
 import type { ArgValue, CallArgs, DType, RunnerResult, Tensor } from '../../common/types.js';
 import { createRunner, smoothL1Loss } from '../../runners/ascend-sim/index.js';
 import { treeSum } from '../../runners/ascend-sim/reduce.js';
+import { t, f32, u16, float, str, output } from './args.js';
 
-const t = (dtype: DType, shape: number[], data: Tensor['data']): ArgValue => ({ type: 'tensor', tensor: { dtype, shape, data } });
-const f32 = (values: number[], shape = [values.length]) => t('float32', shape, Float32Array.from(values));
-const u16 = (dtype: 'float16' | 'bfloat16', bits: number[], shape = [bits.length]) => t(dtype, shape, Uint16Array.from(bits));
-const float = (value: number): ArgValue => ({ type: 'float', value });
-const str = (value: string): ArgValue => ({ type: 'str', value });
 
-function output(r: RunnerResult): Tensor {
-  if (r.kind !== 'output') throw new Error(`expected an output, got ${r.errorType}: ${r.message}`);
-  return r.tensor;
-}
 const values = (r: RunnerResult) => Array.from(output(r).data as Float32Array);
 const bits = (r: RunnerResult) => Array.from(output(r).data as Uint16Array);
 /** float32 bit pattern of a float32 value. */

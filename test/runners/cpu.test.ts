@@ -8,21 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { dtypesSpec, profilesSpec } from '../../common/spec-data.js';
 import type { ArgValue, CallArgs, DType, FloatDType, ProfileName, RunnerResult, Tensor } from '../../common/types.js';
 import { createRunner, smoothL1Loss } from '../../runners/cpu/index.js';
+import { t, f32, f64, u16, float, str, output } from './args.js';
 
 const spec = profilesSpec();
 const profiles = Object.keys(spec.profiles) as ProfileName[];
 
-const t = (dtype: DType, shape: number[], data: Tensor['data']): ArgValue => ({ type: 'tensor', tensor: { dtype, shape, data } });
-const f32 = (values: number[], shape = [values.length]) => t('float32', shape, Float32Array.from(values));
-const f64 = (values: number[], shape = [values.length]) => t('float64', shape, Float64Array.from(values));
-const u16 = (dtype: 'float16' | 'bfloat16', bits: number[], shape = [bits.length]) => t(dtype, shape, Uint16Array.from(bits));
-const float = (value: number): ArgValue => ({ type: 'float', value });
-const str = (value: string): ArgValue => ({ type: 'str', value });
 
-function output(r: RunnerResult): Tensor {
-  if (r.kind !== 'output') throw new Error(`expected an output, got ${r.errorType}: ${r.message}`);
-  return r.tensor;
-}
 function values(r: RunnerResult): number[] {
   return Array.from(output(r).data as Float32Array | Float64Array);
 }
