@@ -73,6 +73,7 @@ export { checkConformance, DEFAULT_CALL_TIMEOUT_MS, selectForCheck, SelectionErr
 export { Checker, CorpusDefectError, type CheckOutcome, type CheckerOptions } from './harness/check.js';
 export { buildReport, callWithTimeout, corpusHash, runCases, RunInterrupted, type ReportInputs, type RunOptions, type RunOutcome } from './harness/run.js';
 export { ExpectationMatcher, ExpectationsError, loadExpectations, parseExpectations, type ExpectationEntry, type Expectations, type ExpectationVerdict } from './harness/expectations.js';
+export { observedStatus, PLACEHOLDER_PREFIX, updateExpectations, type UpdateChanges, type UpdateInputs, type UpdateOutcome } from './harness/expectations-update.js';
 export { isUnexpected, summarize, type CaseResultJson, type CheckStatus, type ReportJson, type ResultStatus, type SummaryJson } from './harness/results.js';
 
 // Reports (reports/).
