@@ -35,7 +35,7 @@ export function isPackageInstalled(packageName: string): boolean {
   }
 }
 
-/** Throws MissingPackageError when `packageName` is not installed. `neededBy` names what needs it ("runner 'onnxruntime'"). */
+/** Throws MissingPackageError when `packageName` is not installed. `neededBy` names what needs it ("runner 'onnxruntime'", or "this runner" where the caller has named it). */
 export function requireOptionalPackage(packageName: string, neededBy: string): void {
   if (!isPackageInstalled(packageName)) throw new MissingPackageError(packageName, neededBy);
 }

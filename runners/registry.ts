@@ -94,6 +94,7 @@ export async function createRunner(name: string, options: RunnerOptions = {}): P
   if (entry === undefined) {
     throw new UnknownRunnerError(`unknown runner '${name}'; known runners: ${runnerNames().join(', ')}`);
   }
-  if (entry.needs !== undefined) requireOptionalPackage(entry.needs, `runner '${name}'`);
+  // The caller names the runner (smoothl1 run: "cannot create runner 'onnxruntime': this runner needs ...").
+  if (entry.needs !== undefined) requireOptionalPackage(entry.needs, 'this runner');
   return entry.create(options);
 }
