@@ -10,6 +10,21 @@
  */
 import { createRequire } from 'node:module';
 
+/**
+ * How to install each optional package for what the runners need. onnxruntime-node's own
+ * install script downloads a CUDA provider from outside the npm registry (npm 11 still
+ * runs dependency install scripts unless they are denied); the runner uses only the CPU
+ * provider, which ships inside the package, so the download is switched off.
+ */
+const INSTALL_COMMANDS: Record<string, string> = {
+  'onnxruntime-node': 'ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node',
+};
+
+/** The shell command that installs an optional package the way the runners need it. */
+export function installCommand(packageName: string): string {
+  return INSTALL_COMMANDS[packageName] ?? `npm install ${packageName}`;
+}
+
 /** An optional package is not installed (a set-up problem of the user's machine, not a failure of the implementation). */
 export class MissingPackageError extends Error {
   override name = 'MissingPackageError';
@@ -17,7 +32,7 @@ export class MissingPackageError extends Error {
     readonly packageName: string,
     readonly neededBy: string,
   ) {
-    super(`${neededBy} needs ${packageName}, an optional peer dependency that is not installed; install it with: npm install ${packageName}`);
+    super(`${neededBy} needs ${packageName}, an optional peer dependency that is not installed; install it with: ${installCommand(packageName)}`);
   }
 }
 

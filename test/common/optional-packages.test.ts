@@ -5,7 +5,7 @@
  * `npm run test:package`.
  */
 import { describe, expect, it } from 'vitest';
-import { importOptional, isPackageInstalled, MissingPackageError, requireOptionalPackage } from '../../common/optional-packages.js';
+import { importOptional, installCommand, isPackageInstalled, MissingPackageError, requireOptionalPackage } from '../../common/optional-packages.js';
 
 const MISSING = 'smoothl1-conformance-no-such-package';
 
@@ -29,6 +29,13 @@ describe('optional packages', () => {
     expect(e.message).toBe(`runner 'x' needs ${MISSING}, an optional peer dependency that is not installed; install it with: npm install ${MISSING}`);
     expect(e.message).not.toContain('\n');
     expect([e.packageName, e.neededBy]).toEqual([MISSING, "runner 'x'"]);
+  });
+
+  it("installs onnxruntime-node without its CUDA download (the runner uses the CPU provider it ships)", () => {
+    expect(new MissingPackageError('onnxruntime-node', 'this runner').message).toBe(
+      'this runner needs onnxruntime-node, an optional peer dependency that is not installed; install it with: ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node',
+    );
+    expect(installCommand('playwright-core')).toBe('npm install playwright-core');
   });
 
   it('turns a failed import of a missing package into MissingPackageError', async () => {
