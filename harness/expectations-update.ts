@@ -76,7 +76,11 @@ export class CorpusGlobs {
   }
 }
 
-/** Globs that could describe a group containing `id`: ancestors' '/**', the folder's '*', and shared leading or trailing '-' words. */
+/**
+ * Globs that could describe a group containing `id`: ancestors' '/**', the folder's '*',
+ * and shared leading or trailing '-' words of at least 3 characters (so that a group says
+ * something, like 'float64-*' or '*-sum', rather than a coincidence like '*-1').
+ */
 function candidateGlobs(id: string): string[] {
   const out = new Set<string>(['**']);
   const segments = id.split('/');
@@ -85,8 +89,10 @@ function candidateGlobs(id: string): string[] {
   const words = segments[segments.length - 1].split('-');
   out.add(`${dir}*`);
   for (let i = 1; i < words.length; i++) {
-    out.add(`${dir}${words.slice(0, i).join('-')}-*`);
-    out.add(`${dir}*-${words.slice(i).join('-')}`);
+    const head = words.slice(0, i).join('-');
+    const tail = words.slice(i).join('-');
+    if (head.length >= 3) out.add(`${dir}${head}-*`);
+    if (tail.length >= 3) out.add(`${dir}*-${tail}`);
   }
   return [...out];
 }

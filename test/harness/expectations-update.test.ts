@@ -22,21 +22,22 @@ function globMatches(glob: string, id: string): boolean {
   return id !== '' && glob[0] === id[0] && globMatches(glob.slice(1), id.slice(1));
 }
 
-const corpus = ['a/x-1', 'a/x-2', 'a/y-1', 'a/y-2-z', 'b/q', 'b/r', 'c/d/e-1'];
+const corpus = ['a/xxx-one', 'a/xxx-two', 'a/yyy-one', 'a/yyy-two-z', 'b/q', 'b/r', 'c/d/e-1', 'd/p-1', 'd/q-1', 'd/r-2'];
 const group = (target: string[]) => groupIds(target, new CorpusGlobs(corpus));
 
 describe('groupIds', () => {
   it('groups under the broadest glob that matches only the given cases', () => {
-    expect(group(['a/x-1', 'a/x-2'])).toEqual(['a/x-*']);
-    expect(group(['a/x-1', 'a/y-1'])).toEqual(['a/*-1']);
-    expect(group(['a/x-1', 'a/x-2', 'a/y-1', 'a/y-2-z'])).toEqual(['a/*']);
+    expect(group(['a/xxx-one', 'a/xxx-two'])).toEqual(['a/xxx-*']);
+    expect(group(['a/xxx-one', 'a/yyy-one'])).toEqual(['a/*-one']);
+    expect(group(['a/xxx-one', 'a/xxx-two', 'a/yyy-one', 'a/yyy-two-z'])).toEqual(['a/*']);
     expect(group(['b/q', 'b/r', 'c/d/e-1'])).toEqual(['b/*', 'c/d/e-1']);
     expect(group(corpus)).toEqual(['**']);
   });
 
-  it('lists a lone case by its id, never under a glob', () => {
-    expect(group(['a/y-2-z'])).toEqual(['a/y-2-z']);
-    expect(group(['a/x-1', 'b/q'])).toEqual(['a/x-1', 'b/q']);
+  it('lists a lone case by its id, never under a glob, and does not group by a short word', () => {
+    expect(group(['a/yyy-two-z'])).toEqual(['a/yyy-two-z']);
+    expect(group(['a/xxx-one', 'b/q'])).toEqual(['a/xxx-one', 'b/q']);
+    expect(group(['d/p-1', 'd/q-1'])).toEqual(['d/p-1', 'd/q-1']); // not 'd/*-1'
   });
 
   it('matches exactly the given cases, on random corpora', () => {
@@ -52,6 +53,7 @@ describe('groupIds', () => {
           const m = ids.filter((x) => globMatches(g, x));
           expect(m.every((x) => target.includes(x)), `${g} matches only targets`).toBe(true);
           if (g.includes('*')) expect(m.length).toBeGreaterThanOrEqual(2);
+          else expect(m).toEqual([g]);
           m.forEach((x) => covered.add(x));
         }
         expect([...covered].sort()).toEqual([...target].sort());
