@@ -5,20 +5,31 @@
  * failed (unexpected outcomes, invalid cases), 2 usage error (bad arguments, unknown
  * runner, missing file), 3 internal error.
  */
+import { readSpecJson } from '../common/spec-data.js';
 import { UsageError } from './usage.js';
+
+// A reader that goes away early (`smoothl1 cases list | head`) is not an error of ours:
+// the rest of the output is dropped, the command finishes and exits with its own code.
+// Without a listener, the EPIPE would surface as an unhandled 'error' event and a stack.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
 
 const commands: Record<string, { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> }> = {
   cases: { summary: 'validate, list and show the test cases', load: () => import('./commands/cases.js') },
   oracle: { summary: 'compute the expected output and acceptance interval for a case-format JSON file', load: () => import('./commands/oracle.js') },
   run: { summary: 'check an implementation against the corpus and write reports', load: () => import('./commands/run.js') },
   report: { summary: 'work with reports (merge shard reports)', load: () => import('./commands/report.js') },
+  expectations: { summary: 'update an expectations file from a report (new failures in, fixed ones out)', load: () => import('./commands/expectations.js') },
   'export-onnx': { summary: 'write the ONNX graph the onnxruntime runner uses', load: () => import('./commands/export-onnx.js') },
 };
 
 function help(): string {
   const lines = ['usage: smoothl1 <command> [options]', '', 'commands:'];
   for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(12)} ${c.summary}`);
-  lines.push('', "Run 'smoothl1 <command> --help' for a command's options.");
+  lines.push('', "Run 'smoothl1 <command> --help' for a command's options; 'smoothl1 --version' (-V) prints the version.");
   return lines.join('\n');
 }
 
@@ -28,7 +39,11 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(help() + '\n');
     return name === undefined ? 2 : 0;
   }
-  const cmd = commands[name];
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`smoothl1-conformance ${readSpecJson<{ version: string }>('package.json').version}\n`);
+    return 0;
+  }
+  const cmd = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
   if (!cmd) {
     process.stderr.write(`smoothl1: unknown command '${name}'\n\n${help()}\n`);
     return 2;

@@ -7,6 +7,7 @@
  * rules); it imports no runner module statically.
  */
 import type { Runner } from '../common/types.js';
+import { requireOptionalPackage } from '../common/optional-packages.js';
 
 export interface RunnerOptions {
   /** exec runner: the command line that starts the implementation. */
@@ -20,6 +21,8 @@ export interface RunnerOptions {
 
 interface Entry {
   summary: string;
+  /** An optional peer dependency the runner cannot work without (checked before its module is loaded). */
+  needs?: string;
   /** Loads the runner's module (a literal dynamic import, so tsc checks the factory call) and creates the runner. */
   create(options: RunnerOptions): Promise<Runner>;
 }
@@ -42,6 +45,7 @@ const runners: Record<string, Entry> = {
   },
   onnxruntime: {
     summary: 'onnxruntime-node CPU provider running an ONNX graph of SmoothL1Loss',
+    needs: 'onnxruntime-node',
     create: async (o) => (await import('./onnxruntime/index.js')).createRunner(o),
   },
   exec: {
@@ -58,6 +62,7 @@ const runners: Record<string, Entry> = {
   },
   webgpu: {
     summary: 'in-repo WGSL compute kernel in headless Chromium via WebGPU (profile ascend; float16, bfloat16, float32)',
+    needs: 'playwright-core',
     create: async (o) => (await import('./webgpu/index.js')).createRunner(o),
   },
 };
@@ -80,12 +85,16 @@ export class UnknownRunnerError extends Error {
 
 /**
  * Create a runner by name. Throws UnknownRunnerError (listing the known names) for an
- * unknown name and RunnerOptionsError when a runner's required option is missing.
+ * unknown name, RunnerOptionsError when a runner's required option is missing, and
+ * MissingPackageError (common/optional-packages.ts) when the optional package it needs
+ * (onnxruntime-node, playwright-core) is not installed.
  */
 export async function createRunner(name: string, options: RunnerOptions = {}): Promise<Runner> {
   const entry = Object.prototype.hasOwnProperty.call(runners, name) ? runners[name] : undefined;
   if (entry === undefined) {
     throw new UnknownRunnerError(`unknown runner '${name}'; known runners: ${runnerNames().join(', ')}`);
   }
+  // The caller names the runner (smoothl1 run: "cannot create runner 'onnxruntime': this runner needs ...").
+  if (entry.needs !== undefined) requireOptionalPackage(entry.needs, 'this runner');
   return entry.create(options);
 }

@@ -2,7 +2,7 @@
  * Vitest integration: check a JavaScript implementation from its own test suite.
  *
  *   // my-impl.conformance.test.ts
- *   import { defineConformanceSuite } from 'smoothl1-conformance/dist/adapters/vitest/conformance.js';
+ *   import { defineConformanceSuite } from 'smoothl1-conformance/vitest';
  *   import { smoothL1Loss } from '../src/loss.js';
  *   defineConformanceSuite(smoothL1Loss, { profile: 'cpu', tolerance: 'standard' });
  *

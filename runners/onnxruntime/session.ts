@@ -5,6 +5,7 @@
  */
 import type * as OrtModule from 'onnxruntime-node';
 import type { FloatDType, Reduction } from '../../common/types.js';
+import { importOptional } from '../../common/optional-packages.js';
 import { buildSmoothL1Model, INPUT_NAMES, ioTensorType, OUTPUT_NAME } from './graph.js';
 import type { IoTensorType, SmoothL1ModelSpec } from './graph.js';
 
@@ -13,7 +14,7 @@ export type Ort = typeof OrtModule;
 let ortPromise: Promise<Ort> | undefined;
 /** Import onnxruntime-node once, on first use (it loads a native library). */
 export function loadOrt(): Promise<Ort> {
-  ortPromise ??= import('onnxruntime-node');
+  ortPromise ??= importOptional('onnxruntime-node', "runner 'onnxruntime'", () => import('onnxruntime-node'));
   return ortPromise;
 }
 

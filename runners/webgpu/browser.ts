@@ -104,7 +104,7 @@ export class GpuBrowser {
       this.origin = `http://127.0.0.1:${port}`;
       // Loaded here, not at module load: the registry imports runners lazily, and a
       // missing playwright-core should fail only the webgpu runner.
-      const { chromium } = await import('playwright-core');
+      const { chromium } = await (await import('../../common/optional-packages.js')).importOptional('playwright-core', "runner 'webgpu'", () => import('playwright-core'));
       this.profileDir = mkdtempSync(join(tmpdir(), 'smoothl1-webgpu-'));
       this.context = await chromium.launchPersistentContext(this.profileDir, { executablePath, headless: true, args: CHROMIUM_ARGS });
       const browserVersion = this.context.browser()?.version() ?? 'unknown';
