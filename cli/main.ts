@@ -12,6 +12,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ main(arg
   oracle: { summary: 'compute the expected output and acceptance interval for a case-format JSON file', load: () => import('./commands/oracle.js') },
   run: { summary: 'check an implementation against the corpus and write reports', load: () => import('./commands/run.js') },
   report: { summary: 'work with reports (merge shard reports)', load: () => import('./commands/report.js') },
+  pack: { summary: 'write a conformance pack: the corpus frozen into files any language can check against', load: () => import('./commands/pack.js') },
   'export-onnx': { summary: 'write the ONNX graph the onnxruntime runner uses', load: () => import('./commands/export-onnx.js') },
 };
 
