@@ -1,18 +1,28 @@
 /**
  * The conformance pack (spec/pack.md): `smoothl1 pack` as a user runs it (determinism,
- * size report, usage errors, whole-or-nothing writing) and its files against the schemas.
+ * size report, usage errors, whole-or-nothing writing), the files against the schemas,
+ * the committed default pack of the Python package against a fresh build, a sample of its
+ * values recomputed with the oracle, and the pack's checking rule against the suite's
+ * checker on outputs at and just beyond every interval end.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { floatFormat } from '../../common/float-format.js';
 import { readSpecJson } from '../../common/spec-data.js';
-import type { FloatDType } from '../../common/types.js';
-import type { PackCaseJson, PackManifestJson, PackOutcomeJson } from '../../pack/format.js';
+import { tensorBytes, tensorFromNumbers } from '../../common/tensor.js';
+import type { FloatDType, LoadedCase, ProfileName, ToleranceLevel } from '../../common/types.js';
+import { loadCorpus, materialize } from '../../harness/cases/index.js';
+import { Checker } from '../../harness/check.js';
+import { acceptance, computeReference } from '../../oracle/index.js';
+import { buildPack } from '../../pack/build.js';
+import type { PackCaseJson, PackManifestJson, PackOutcomeJson, PackOutputJson } from '../../pack/format.js';
 import { readPackDir } from '../../pack/write.js';
 import { ensureBuilt, ROOT, smoothl1 } from '../cases/cli-helpers.js';
 
+const DEFAULT_PACK = join(ROOT, 'python', 'src', 'smoothl1_conformance', 'pack');
 const tmp = mkdtempSync(join(tmpdir(), 'smoothl1-pack-'));
 beforeAll(() => ensureBuilt());
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -124,3 +134,158 @@ describe('smoothl1 pack', () => {
   });
 });
 
+describe('the default pack of the Python package (python/src/smoothl1_conformance/pack)', () => {
+  const corpus = loadCorpus();
+  const byId = new Map(corpus.map((c) => [c.id, c]));
+  const read = (p: string) => readFileSync(join(DEFAULT_PACK, ...p.split('/')));
+  const caseJson = (id: string) => JSON.parse(read(`cases/${id}.json`).toString('utf8')) as PackCaseJson;
+
+  it('is what `smoothl1 pack` builds from the committed corpus today (run `npm run pack:python` after changing cases)', () => {
+    const version = readSpecJson<{ version: string }>('package.json').version;
+    const built = buildPack({ cases: corpus, profiles: ['cpu', 'gpu', 'ascend'], levels: ['strict', 'standard'], suiteVersion: version });
+    const committed = readPackDir(DEFAULT_PACK);
+    expect(committed.map((f) => f.path)).toEqual(built.files.map((f) => f.path).sort());
+    const fresh = new Map(built.files.map((f) => [f.path, f.data]));
+    const stale = committed.filter((f) => !bytesEqual(f.data, fresh.get(f.path)!)).map((f) => f.path);
+    expect(stale, 'stale files in the committed pack').toEqual([]);
+    const pyproject = readFileSync(join(ROOT, 'python', 'pyproject.toml'), 'utf8');
+    expect(pyproject).toContain(`version = "${version}"`);
+    expect(readFileSync(join(ROOT, 'python', 'src', 'smoothl1_conformance', '__init__.py'), 'utf8')).toContain(`__version__ = '${version}'`);
+  });
+
+  /** Every 9th case, and every case whose outcomes differ between profiles. */
+  const sample = corpus.filter((c, i) => i % 9 === 0 || new Set(Object.values(c.expected).map((o) => JSON.stringify(o))).size > 1);
+
+  it(`holds the corpus's arguments bit for bit and the oracle's values and intervals (${sample.length} cases recomputed)`, () => {
+    let outputs = 0;
+    for (const c of sample) {
+      const pc = caseJson(c.id);
+      const args = materialize(c);
+      for (const name of ['logits', 'labels', 'beta', 'reduction'] as const) {
+        const a = args[name];
+        const p = pc.args[name];
+        if (a === undefined) {
+          expect(p, `${c.id} ${name}`).toBeUndefined();
+          continue;
+        }
+        expect(p?.type, `${c.id} ${name}`).toBe(a.type);
+        if (a.type === 'tensor' && p?.type === 'tensor') {
+          expect([p.dtype, p.shape]).toEqual([a.tensor.dtype, a.tensor.shape]);
+          expect(bytesEqual(read(p.data), tensorBytes(a.tensor)), `${c.id} ${name} bytes`).toBe(true);
+        }
+      }
+      for (const profile of c.profiles) {
+        const outs = outputsOf(pc.expected[profile]!);
+        expect(JSON.stringify(stripValues(pc.expected[profile]!))).toBe(JSON.stringify(stripBits(c.expected[profile]!)));
+        for (const o of outs) {
+          const ref = computeReference(args, o.dtype);
+          for (const level of ['strict', 'standard'] as ToleranceLevel[]) {
+            const acc = acceptance(ref, level);
+            const enc = (v: Float64Array) => tensorBytes(tensorFromNumbers(o.dtype, acc.shape, v));
+            expect(bytesEqual(read(o.expected), enc(acc.expected)), `${c.id} ${o.dtype} expected`).toBe(true);
+            expect(bytesEqual(read(o.intervals[level]!.lo), enc(acc.lo)), `${c.id} ${o.dtype} ${level} lo`).toBe(true);
+            expect(bytesEqual(read(o.intervals[level]!.hi), enc(acc.hi)), `${c.id} ${o.dtype} ${level} hi`).toBe(true);
+            outputs++;
+          }
+        }
+      }
+    }
+    expect(outputs).toBeGreaterThan(50);
+  });
+
+  it("gives the suite's checker's verdict on outputs at and just beyond every interval end, NaN, infinities and -0", () => {
+    let compared = 0;
+    let failedSome = 0;
+    for (const c of sample) {
+      const pc = caseJson(c.id);
+      const args = materialize(c);
+      for (const profile of c.profiles) {
+        for (const o of outputsOf(pc.expected[profile]!)) {
+          for (const level of ['strict', 'standard'] as ToleranceLevel[]) {
+            const checker = new Checker({ profile: profile as ProfileName, tolerance: level, rerunPrefix: 'x' });
+            for (const values of candidates(o, level, read)) {
+              const t = tensorFromNumbers(o.dtype, o.shape, values);
+              const suite = checker.check(c as LoadedCase, args, { kind: 'output', tensor: t });
+              const rule = packRule(pc.expected[profile]!, o.dtype, o.shape, values, level, read);
+              expect(rule, `${c.id} ${profile} ${level}: pack rule ${rule}, checker ${suite.status} (${suite.reason})`).toBe(suite.status);
+              compared++;
+              if (rule !== 'pass') failedSome++;
+            }
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(300);
+    expect(failedSome).toBeGreaterThan(100);
+  });
+});
+
+function outputsOf(o: PackOutcomeJson): PackOutputJson[] {
+  if ('anyOf' in o) return o.anyOf.flatMap(outputsOf);
+  return 'output' in o ? [o.output] : [];
+}
+
+/** A pack outcome without its value files: the case's outcome without bits and decimals. */
+function stripValues(o: PackOutcomeJson): unknown {
+  if ('anyOf' in o) return { anyOf: o.anyOf.map(stripValues), ...(o.note !== undefined ? { note: o.note } : {}) };
+  if ('output' in o) return { output: { dtype: o.output.dtype, shape: o.output.shape }, ...(o.note !== undefined ? { note: o.note } : {}) };
+  return o;
+}
+function stripBits(o: LoadedCase['expected'][ProfileName]): unknown {
+  if (!o) return o;
+  if ('anyOf' in o) return { anyOf: o.anyOf.map(stripBits), ...(o.note !== undefined ? { note: o.note } : {}) };
+  if ('output' in o) return { output: { dtype: o.output.dtype, shape: o.output.shape }, ...(o.note !== undefined ? { note: o.note } : {}) };
+  return o;
+}
+
+function decodeFile(read: (p: string) => Buffer, path: string, dtype: FloatDType): number[] {
+  const b = read(path);
+  const f = floatFormat(dtype);
+  const out: number[] = [];
+  const w = f.bits / 8;
+  for (let i = 0; i < b.byteLength; i += w) {
+    out.push(w === 2 ? f.decode(b.readUInt16LE(i)) : w === 4 ? b.readFloatLE(i) : b.readDoubleLE(i));
+  }
+  return out;
+}
+
+/**
+ * Outputs that probe the rule: all elements at lo, all at hi, one just below lo, one just
+ * above hi, NaN where a number is expected, the expected values with the sign of zeros
+ * flipped, and +inf.
+ */
+function candidates(o: PackOutputJson, level: ToleranceLevel, read: (p: string) => Buffer): number[][] {
+  const f = floatFormat(o.dtype);
+  const e = decodeFile(read, o.expected, o.dtype);
+  const lo = decodeFile(read, o.intervals[level]!.lo, o.dtype);
+  const hi = decodeFile(read, o.intervals[level]!.hi, o.dtype);
+  const n = e.length;
+  const pick = (fn: (i: number) => number) => Array.from({ length: n }, (_, i) => fn(i));
+  const k = n > 0 ? (n * 7 + 3) % n : 0;
+  return [
+    pick((i) => (Number.isNaN(e[i]) ? NaN : lo[i])),
+    pick((i) => (Number.isNaN(e[i]) ? NaN : hi[i])),
+    pick((i) => (i === k && !Number.isNaN(e[i]) ? f.nextDown(lo[i]) : Number.isNaN(e[i]) ? NaN : lo[i])),
+    pick((i) => (i === k && !Number.isNaN(e[i]) ? f.nextUp(hi[i]) : Number.isNaN(e[i]) ? NaN : hi[i])),
+    pick((i) => (i === k ? (Number.isNaN(e[i]) ? 0 : NaN) : e[i])),
+    pick((i) => (e[i] === 0 ? (Object.is(e[i], -0) ? 0 : -0) : e[i])),
+    pick(() => Infinity),
+  ];
+}
+
+/** spec/pack.md "Checking an answer", as written, for an output answer. */
+function packRule(o: PackOutcomeJson, dtype: FloatDType, shape: number[], a: number[], level: ToleranceLevel, read: (p: string) => Buffer): string {
+  const order = ['pass', 'wrong-value', 'wrong-shape', 'wrong-dtype', 'wrong-error-type', 'missing-error', 'unexpected-error'];
+  if ('anyOf' in o) {
+    const s = o.anyOf.map((alt) => packRule(alt, dtype, shape, a, level, read));
+    return s.reduce((best, x) => (order.indexOf(x) < order.indexOf(best) ? x : best));
+  }
+  if ('error' in o) return 'missing-error';
+  if (o.output.dtype !== dtype) return 'wrong-dtype';
+  if (o.output.shape.length !== shape.length || o.output.shape.some((d, i) => d !== shape[i])) return 'wrong-shape';
+  const e = decodeFile(read, o.output.expected, dtype);
+  const lo = decodeFile(read, o.output.intervals[level]!.lo, dtype);
+  const hi = decodeFile(read, o.output.intervals[level]!.hi, dtype);
+  const ok = a.every((v, i) => (Number.isNaN(e[i]) ? Number.isNaN(v) : lo[i] <= v && v <= hi[i]));
+  return ok ? 'pass' : 'wrong-value';
+}
