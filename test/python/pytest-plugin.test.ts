@@ -103,13 +103,17 @@ function verdictDiffs(cli: { id: string; status: string; observed?: string; maxU
 const count = (py: PytestRun, outcome: string) => [...py.cases.values()].filter((c) => c.outcome === outcome).length;
 
 describe.skipIf(!venv)('the pytest plugin (smoothl1_conformance installed offline in a fresh venv)', () => {
-  it('installs with its default pack intact, and registers the plugin', () => {
+  it('installs with its default pack intact, registers the plugin and passes its unit tests', () => {
     const info = runPytest(venv!, ['--help']);
     expect(info.stdout).toContain('--smoothl1-impl=MODULE:FUNCTION');
     const r = spawnSync(venv!.python, ['-m', 'smoothl1_conformance'], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain(`pack ${join(venv!.dir, 'venv')}`);
     expect(r.stdout).toMatch(new RegExp(`: ${corpus.length} cases, profiles cpu, gpu, ascend, levels strict, standard .*intact`));
+    // the package's own unit tests (float formats, bfloat16 rounding, globs, tensors) against independent references
+    const unit = runPytest(venv!, [join(root, 'python', 'tests')], { PYTHONDONTWRITEBYTECODE: '1' });
+    expect(unit.code, unit.stdout.slice(-3000)).toBe(0);
+    expect(count(unit, 'passed')).toBeGreaterThan(10);
   });
 
   it('the numpy template passes every case, and pytest and smoothl1 run agree case by case', async () => {

@@ -51,17 +51,18 @@ class BFloat16Array(np.ndarray):
 def to_bfloat16(values) -> BFloat16Array:
     """Round values (anything numpy reads as float32) to bfloat16, to nearest even."""
     f = np.array(values, dtype=np.float32)
-    u = f.view(np.uint32).astype(np.uint64)
-    nan = np.isnan(f)
-    rounded = (u + 0x7FFF + ((u >> 16) & 1)) >> 16
-    bits = np.where(nan, (u >> 16) | 0x40, rounded).astype(np.uint16)  # keep NaNs NaN (quiet)
-    return bits.view(BFloat16Array)
+    u = f.reshape(-1).view(np.uint32).astype(np.uint64)  # 1-d: no value-based casting of 0-d arrays
+    rounded = (u + np.uint64(0x7FFF) + ((u >> np.uint64(16)) & np.uint64(1))) >> np.uint64(16)
+    quiet = (u >> np.uint64(16)) | np.uint64(0x40)  # keep NaNs NaN (quiet)
+    bits = np.where(np.isnan(f.reshape(-1)), quiet, rounded).astype(np.uint16)
+    return bits.reshape(f.shape).view(BFloat16Array)
 
 
 def from_bfloat16(a) -> np.ndarray:
     """The exact float32 values of bfloat16 bit patterns (a BFloat16Array or uint16 array)."""
     bits = np.asarray(a).view(np.uint16)
-    return (bits.astype(np.uint32) << 16).view(np.float32)
+    wide = bits.reshape(-1).astype(np.uint32) << np.uint32(16)
+    return wide.view(np.float32).reshape(bits.shape)
 
 
 def dtype_name(x) -> str:
