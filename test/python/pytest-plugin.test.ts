@@ -179,9 +179,13 @@ describe.skipIf(!venv)('the pytest plugin (smoothl1_conformance installed offlin
     const x = pytest(impl, 'cpu', 'standard', ['-x']);
     expect(count(x, 'failed')).toBe(1);
     expect(x.stdout).toContain('stopping after 1 failures');
-    const one = pytest(`${TEMPLATE}:smooth_l1_loss`, 'cpu', 'standard', ['--smoothl1-case', 'doc/*', '--smoothl1-case', 'beta/nan-float32', '-vv']);
-    expect([...one.cases.keys()].sort()).toEqual(corpus.filter((c) => c.id.startsWith('doc/') || c.id === 'beta/nan-float32').map((c) => c.id).sort());
+    // with a path on the command line, the user's own tests run beside the cases
+    const own = join(venv!.dir, 'test_own.py');
+    writeFileSync(own, 'def test_mine():\n    assert True\n');
+    const one = pytest(`${TEMPLATE}:smooth_l1_loss`, 'cpu', 'standard', ['--smoothl1-case', 'doc/*', '--smoothl1-case', 'beta/nan-float32', '-vv', own], { PYTHONDONTWRITEBYTECODE: '1' });
+    expect([...one.cases.keys()].sort()).toEqual([...corpus.filter((c) => c.id.startsWith('doc/') || c.id === 'beta/nan-float32').map((c) => c.id), 'test_mine'].sort());
     expect(one.stdout).toContain('smoothl1::beta/nan-float32 PASSED');
+    expect(one.stdout).toContain('test_own.py::test_mine PASSED');
     // a listed case that passes fails the run, naming the file to fix (strict xfail)
     const xf = join(venv!.dir, 'xfails.json');
     writeFileSync(xf, JSON.stringify({ expectations: [{ id: 'doc/*', reason: 'stale entry' }, { id: 'nothing/*', reason: 'matches nothing' }] }));
