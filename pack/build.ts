@@ -25,7 +25,7 @@ import type { PackCaseJson, PackDTypeJson, PackManifestJson, PackOutcomeJson, Pa
 export interface PackOptions {
   /** The corpus (already loaded and validated). */
   cases: readonly LoadedCase[];
-  /** Profiles to include (default: every profile a case lists). */
+  /** Profiles whose outcomes the pack holds (a case's other profiles are left out). */
   profiles: readonly ProfileName[];
   /** Tolerance levels to include. */
   levels: readonly ToleranceLevel[];
@@ -201,6 +201,7 @@ function buildCase(c: LoadedCase, opts: PackOptions): { json: PackCaseJson; file
 
 export function buildPack(opts: PackOptions): BuiltPack {
   const known = Object.keys(tolerancesSpec().levels);
+  if (opts.levels.length === 0 || opts.profiles.length === 0) throw new Error('pack: at least one profile and one tolerance level are needed');
   for (const l of opts.levels) if (!known.includes(l)) throw new Error(`pack: unknown tolerance level '${l}'`);
   const cases = [...opts.cases].sort((a, b) => compareIds(a.id, b.id));
   const files: PackFile[] = [];

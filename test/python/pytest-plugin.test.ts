@@ -117,12 +117,16 @@ describe.skipIf(!venv)('the pytest plugin (smoothl1_conformance installed offlin
   });
 
   it('the numpy template passes every case, and pytest and smoothl1 run agree case by case', async () => {
-    const py = pytest(`${TEMPLATE}:smooth_l1_loss`, 'cpu', 'standard');
-    const cli = await cliRun(`${TEMPLATE}:smooth_l1_loss`, 'cpu', 'standard');
+    // an expectations file whose only entry matches nothing: every case still passes, and the entry is named
+    const xf = join(venv!.dir, 'unused.json');
+    writeFileSync(xf, JSON.stringify({ expectations: [{ id: 'no-such-area/*', reason: 'a typo' }] }));
+    const py = pytest(`${TEMPLATE}:smooth_l1_loss`, 'cpu', 'standard', ['--smoothl1-xfails', xf]);
+    const cli = await cliRun(`${TEMPLATE}:smooth_l1_loss`, 'cpu', 'standard', { expectations: xf });
     expect(verdictDiffs(cli, py)).toEqual([]);
     expect(py.code, py.stdout.slice(-3000)).toBe(0);
     expect(count(py, 'passed')).toBe(corpus.length);
     expect(py.stdout).toContain(`${corpus.length} passed`);
+    expect(py.stdout).toContain(`smoothl1: entries of ${xf} that matched no case: no-such-area/*`);
   }, 120_000);
 
   it('a broken implementation fails with readable failures of every kind, the verdicts of smoothl1 run', async () => {

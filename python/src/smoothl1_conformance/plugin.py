@@ -215,5 +215,5 @@ def pytest_terminal_summary(terminalreporter, config):
     if s is None or s.expectations is None:
         return
     unused = s.expectations.unused()
-    if unused and not s.globs and not config.getoption('keyword') and not config.getoption('exitfirst'):
+    if unused and not s.globs and not config.getoption('keyword') and not config.getoption('maxfail'):
         terminalreporter.write_line(f'smoothl1: entries of {s.expectations.file} that matched no case: {", ".join(unused)}', yellow=True)
