@@ -190,6 +190,10 @@ describe.skipIf(!venv)('the pytest plugin (smoothl1_conformance installed offlin
     expect([...one.cases.keys()].sort()).toEqual([...corpus.filter((c) => c.id.startsWith('doc/') || c.id === 'beta/nan-float32').map((c) => c.id), 'test_mine'].sort());
     expect(one.stdout).toContain('smoothl1::beta/nan-float32 PASSED');
     expect(one.stdout).toContain('test_own.py::test_mine PASSED');
+    // 'module:function', the documented form, imported from the path
+    const dotted = runPytest(venv!, ['--smoothl1-impl', 'template:smooth_l1_loss', '--smoothl1-case', 'doc/*'], { PYTHONPATH: join(root, 'adapters', 'python'), PYTHONDONTWRITEBYTECODE: '1' });
+    expect(dotted.code, dotted.stdout + dotted.stderr).toBe(0);
+    expect([...dotted.cases.keys()]).toEqual(['doc/example']);
     // a listed case that passes fails the run, naming the file to fix (strict xfail)
     const xf = join(venv!.dir, 'xfails.json');
     writeFileSync(xf, JSON.stringify({ expectations: [{ id: 'doc/*', reason: 'stale entry' }, { id: 'nothing/*', reason: 'matches nothing' }] }));
