@@ -23,6 +23,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ main(arg
   run: { summary: 'check an implementation against the corpus and write reports', load: () => import('./commands/run.js') },
   report: { summary: 'work with reports (merge shard reports)', load: () => import('./commands/report.js') },
   expectations: { summary: 'update an expectations file from a report (new failures in, fixed ones out)', load: () => import('./commands/expectations.js') },
+  pack: { summary: 'write a conformance pack: the corpus frozen into files any language can check against', load: () => import('./commands/pack.js') },
   'export-onnx': { summary: 'write the ONNX graph the onnxruntime runner uses', load: () => import('./commands/export-onnx.js') },
 };
 

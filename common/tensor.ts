@@ -115,6 +115,16 @@ export function tensorToHex(t: Tensor): string[] {
   return out;
 }
 
+/**
+ * The elements as bytes: little-endian (the host's order; float-format refuses a
+ * big-endian host), row-major, no padding. The exec protocol's and the conformance
+ * pack's encoding. A view of the tensor's storage, not a copy.
+ */
+export function tensorBytes(t: Tensor): Uint8Array {
+  checkStorage(t, storageOf(t.dtype));
+  return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+}
+
 /** Bit pattern of float element i. */
 export function elementBits(t: Tensor, i: number): Bits {
   if (!isFloatDType(t.dtype)) throw new Error(`elementBits: dtype ${t.dtype} is not a float dtype`);

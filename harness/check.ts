@@ -216,7 +216,7 @@ export class Checker {
 }
 
 /** Stored bits of a case must be exactly the oracle's correctly rounded result (NaN payloads aside). */
-function verifyStoredBits(c: LoadedCase, dtype: FloatDType, bits: string[], acc: Acceptance): void {
+export function verifyStoredBits(c: LoadedCase, dtype: FloatDType, bits: string[], acc: Acceptance): void {
   const fmt = floatFormat(dtype);
   if (bits.length !== acc.expected.length) {
     throw new CorpusDefectError(`${c.file}: case '${c.id}' stores ${bits.length} expected ${dtype} values, the oracle computes ${acc.expected.length}`);

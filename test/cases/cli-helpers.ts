@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
-const SOURCE_DIRS = ['common', 'oracle', 'harness', 'runners', 'reports', 'cli', 'cases/generate', 'bench', 'adapters'];
+const SOURCE_DIRS = ['common', 'oracle', 'harness', 'pack', 'runners', 'reports', 'cli', 'cases/generate', 'bench', 'adapters'];
 
 function newestSource(dir: string): number {
   if (!existsSync(dir)) return 0;
@@ -27,7 +27,7 @@ function newestSource(dir: string): number {
 export function ensureBuilt(): void {
   const built = existsSync(MAIN) ? statSync(MAIN).mtimeMs : 0;
   const newest = Math.max(...SOURCE_DIRS.map((d) => newestSource(join(ROOT, d))));
-  const outputs = ['cli/main.js', 'cli/commands/cases.js', 'cli/commands/oracle.js'].map((f) => join(ROOT, 'dist', f));
+  const outputs = ['cli/main.js', 'cli/commands/cases.js', 'cli/commands/oracle.js', 'cli/commands/pack.js'].map((f) => join(ROOT, 'dist', f));
   if (built >= newest && outputs.every((f) => existsSync(f) && statSync(f).mtimeMs >= newest)) return;
   spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8' });
   for (const f of outputs) if (!existsSync(f)) throw new Error(`build did not produce ${f}`);

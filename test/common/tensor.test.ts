@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocTensor, elementToNumber, numel, tensorFromHex, tensorFromNumbers, tensorToHex, tensorToNumbers } from '../../common/tensor.js';
+import { allocTensor, elementToNumber, numel, tensorBytes, tensorFromHex, tensorFromNumbers, tensorToHex, tensorToNumbers } from '../../common/tensor.js';
 
 describe('numel', () => {
   it('multiplies dimensions; [] is a scalar; bad dimensions are named', () => {
@@ -64,5 +64,20 @@ describe('element values', () => {
     expect(tensorToHex(b)).toEqual(['3f80', '3f82']); // ties to even
     expect([...tensorToNumbers(tensorFromNumbers('float32', [1], [0.1]))]).toEqual([Math.fround(0.1)]);
     expect(() => elementToNumber(allocTensor('int32', [1]), 0)).toThrow(/int32 is not a float dtype/);
+  });
+});
+
+describe('tensorBytes', () => {
+  it('gives the elements as little-endian bytes, row-major, for every dtype (the pack and exec protocol encoding)', () => {
+    const bytes = (dt: string, shape: number[], hex: string[]) => Buffer.from(tensorBytes(tensorFromHex(dt as never, shape, hex))).toString('hex');
+    expect(bytes('float16', [2], ['3c00', '8001'])).toBe('003c0180');
+    expect(bytes('bfloat16', [1], ['7fc1'])).toBe('c17f');
+    expect(bytes('float32', [1], ['3f800001'])).toBe('0100803f');
+    expect(bytes('float64', [1], ['fff8000000000001'])).toBe('010000000000f8ff'); // a NaN payload survives
+    expect(bytes('int64', [1], ['fffffffffffffffe'])).toBe('feffffffffffffff');
+    expect(bytes('bool', [3], ['01', '00', '01'])).toBe('010001');
+    expect(bytes('complex64', [1], ['3f80000040000000'])).toBe('0000803f00000040'); // real part first
+    expect(bytes('float32', [0], [])).toBe('');
+    expect(() => tensorBytes({ dtype: 'float32', shape: [2], data: new Float32Array(3) })).toThrow(/3 slots, expected 2/);
   });
 });
