@@ -62,10 +62,12 @@ describe('npm pack contents', () => {
     const wanted = [...walk(join(ROOT, 'spec')), ...walk(join(ROOT, 'docs')), ...walk(join(ROOT, 'adapters')), ...walk(join(ROOT, 'cases')).filter((p) => !p.startsWith('cases/generate/'))];
     expect(wanted.filter((p) => p.startsWith('cases/') && p.endsWith('.json')).length).toBeGreaterThan(300);
     expect(wanted.filter((p) => !packed.has(p))).toEqual([]);
+    // the Python exec-protocol server the Python templates import (not the Python package's pack)
+    for (const f of ['serve.py', 'protocol.py', 'call.py', 'tensors.py']) expect(packed.has(`python/src/smoothl1_conformance/${f}`), f).toBe(true);
   });
 
   it('leaves out tests, CI, benchmarks, the generator, source maps and the repository records', () => {
-    const allowed = /^(package\.json|README\.md|LICENSE|bin\/smoothl1\.js|dist\/.+\.(js|d\.ts)|spec\/.+|cases\/.+\.json|adapters\/.+|docs\/.+)$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|bin\/smoothl1\.js|dist\/.+\.(js|d\.ts)|spec\/.+|cases\/.+\.json|adapters\/.+|docs\/.+|python\/README\.md|python\/src\/smoothl1_conformance\/[a-z_]+\.py)$/;
     expect([...packed].filter((p) => !allowed.test(p))).toEqual([]);
     const forbidden = /^(test|\.ci|node_modules|expectations|reports\/published|bench|dist\/bench|dist\/cases|dist\/test|cases\/generate)\/|\.map$/;
     expect([...packed].filter((p) => forbidden.test(p))).toEqual([]);
