@@ -11,7 +11,7 @@ import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { ProfileName } from '../common/types.js';
 import { readSpecJson } from '../common/spec-data.js';
 import type { CheckStatus } from './results.js';
-import { globToRegExp } from './glob.js';
+import { compileGlob, type GlobMatcher } from './glob.js';
 
 export interface ExpectationEntry {
   id: string;
@@ -32,7 +32,7 @@ export class ExpectationsError extends Error {
   override name = 'ExpectationsError';
 }
 
-export { globToRegExp };
+export { compileGlob };
 
 function formatAjvError(file: string, e: ErrorObject): string {
   const where = e.instancePath === '' ? '(top level)' : e.instancePath;
@@ -79,10 +79,10 @@ export interface ExpectationVerdict {
 
 /** Applies expectations to check statuses; remembers which entries matched something. */
 export class ExpectationMatcher {
-  private readonly compiled: { entry: ExpectationEntry; re: RegExp; used: boolean }[];
+  private readonly compiled: { entry: ExpectationEntry; matches: GlobMatcher; used: boolean }[];
 
   constructor(readonly expectations: Expectations) {
-    this.compiled = expectations.entries.map((entry) => ({ entry, re: globToRegExp(entry.id), used: false }));
+    this.compiled = expectations.entries.map((entry) => ({ entry, matches: compileGlob(entry.id), used: false }));
   }
 
   /**
@@ -92,7 +92,7 @@ export class ExpectationMatcher {
    */
   apply(id: string, profile: ProfileName, status: CheckStatus): ExpectationVerdict | undefined {
     for (const c of this.compiled) {
-      if (!c.re.test(id)) continue;
+      if (!c.matches(id)) continue;
       if (c.entry.profiles && !c.entry.profiles.includes(profile)) continue;
       if (status !== 'pass' && c.entry.statuses && !c.entry.statuses.includes(status)) continue;
       c.used = true;
