@@ -79,12 +79,46 @@ export function readRunnerResult(r: unknown): { ok: true; result: RunnerResult }
     const v = read(r);
     return typeof v === 'string' ? { ok: false, reason: v } : { ok: true, result: v };
   } catch (e) {
-    let what: string;
-    try {
-      what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    } catch {
-      what = 'an exception that cannot be described';
-    }
-    return { ok: false, reason: `reading the answer threw ${what}` };
+    return { ok: false, reason: `reading the answer threw ${describeThrown(e)}` };
+  }
+}
+
+/** A thrown value in words, without trusting it (its own getters may throw). */
+export function describeThrown(e: unknown): string {
+  try {
+    return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  } catch {
+    return 'an exception that cannot be described';
+  }
+}
+
+export type Settled = { kind: 'value'; value: unknown } | { kind: 'threw'; error: unknown } | { kind: 'unreadable'; reason: string };
+
+/**
+ * Calls `f` (a runner's run()) and waits for its answer without ever reading the answer
+ * through a promise: resolving a promise with a hostile object reads its `then`, and a
+ * throw there would pass for a throw of the call. A synchronous answer comes back as it
+ * is; a thenable is awaited (its rejection is a throw of the call).
+ */
+export async function settle(f: () => unknown): Promise<Settled> {
+  let r: unknown;
+  try {
+    r = f();
+  } catch (e) {
+    return { kind: 'threw', error: e };
+  }
+  let then: unknown;
+  try {
+    then = (typeof r === 'object' && r !== null) || typeof r === 'function' ? (r as { then?: unknown }).then : undefined;
+  } catch (e) {
+    return { kind: 'unreadable', reason: `reading the answer threw ${describeThrown(e)}` };
+  }
+  if (typeof then !== 'function') return { kind: 'value', value: r };
+  try {
+    // Boxed, so that the value the thenable delivers is not itself awaited.
+    const boxed = await new Promise<{ v: unknown }>((resolve, reject) => (then as (ok: (v: unknown) => void, no: (e: unknown) => void) => void).call(r, (v) => resolve({ v }), reject));
+    return { kind: 'value', value: boxed.v };
+  } catch (e) {
+    return { kind: 'threw', error: e };
   }
 }

@@ -6,7 +6,7 @@
  * with a one-line headline and the details (exit code, signal, stderr tail) formatted
  * here, once.
  */
-import { readRunnerResult } from '../common/result-shape.js';
+import { readRunnerResult, settle } from '../common/result-shape.js';
 import { ImplementationCrash, ImplementationTimeout, isTimeoutError } from '../common/runner-errors.js';
 import type { ArgValue, CallArgs, ProfileName, Runner, RunnerResult, TensorData } from '../common/types.js';
 import type { TimeLimit } from './time-limit.js';
@@ -127,24 +127,21 @@ export async function callImplementation(runner: Runner, args: CallArgs, o: Call
     },
   };
   const callArgs = runner.isolated ? args : cloneArgs(args);
-  Promise.resolve()
-    .then(() => runner.run(callArgs, ctx))
-    .then(
-      (r): Answer => {
-        // Runners that cross a process boundary build their answers themselves; anything
-        // else is read once, defensively, into a copy.
-        if (runner.isolated) return { kind: 'answer', result: r };
-        const read = readRunnerResult(r);
-        return read.ok ? { kind: 'answer', result: read.result } : { kind: 'crash', message: `the runner returned a malformed answer: ${read.reason}` };
-      },
-      (e: unknown): Answer => {
-        if (!isTimeoutError(e)) return { kind: 'crash', message: failureText(e) };
-        // The runner's own account of a timeout (stderr tail) follows the harness's.
-        const own = failureText(e);
-        return { kind: 'timeout', message: ac.signal.aborted ? `${String((ac.signal.reason as Error).message)}\n${own}` : own };
-      },
-    )
-    .then((a) => finish(a));
+  void settle(() => runner.run(callArgs, ctx)).then((s) => {
+    if (s.kind === 'unreadable') return finish({ kind: 'crash', message: `the runner returned a malformed answer: ${s.reason}` });
+    if (s.kind === 'threw') {
+      const e = s.error;
+      if (!isTimeoutError(e)) return finish({ kind: 'crash', message: failureText(e) });
+      // The runner's own account of a timeout (stderr tail) follows the harness's.
+      const own = failureText(e);
+      return finish({ kind: 'timeout', message: ac.signal.aborted ? `${String((ac.signal.reason as Error).message)}\n${own}` : own });
+    }
+    // Runners that cross a process boundary build their answers themselves; anything
+    // else is read once, defensively, into a copy.
+    if (runner.isolated) return finish({ kind: 'answer', result: s.value as RunnerResult });
+    const read = readRunnerResult(s.value);
+    finish(read.ok ? { kind: 'answer', result: read.result } : { kind: 'crash', message: `the runner returned a malformed answer: ${read.reason}` });
+  });
   try {
     const a = await done;
     settled = true;

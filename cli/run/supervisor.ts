@@ -27,7 +27,7 @@ import { consoleSummary, progress } from './present.js';
 import type { WorkerInput, WorkerMessage } from './worker.js';
 
 /** How long a worker asked to stop may take before it is terminated. */
-const STOP_GRACE_MS = 1000;
+const STOP_GRACE_MS = 500;
 
 /** Apply the filters (each must match something; together they must too) and the shard. */
 export function selectCases(corpus: LoadedCase[], filters: string[], shard: Shard | null): LoadedCase[] {
@@ -103,7 +103,6 @@ export async function superviseRun(a: ParsedRunArgs): Promise<number> {
       stopping = true;
       worker.postMessage({ type: 'stop' });
       setTimeout(() => void worker.terminate().finally(finish), STOP_GRACE_MS).unref();
-      worker.once('exit', finish);
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -127,7 +126,7 @@ export async function superviseRun(a: ParsedRunArgs): Promise<number> {
     });
     worker.on('exit', (code) => {
       detach();
-      resolveEnd({ type: 'crashed', message: `the run's worker thread ended (code ${code}) without a result` });
+      resolveEnd(stopping ? { type: 'signal' } : { type: 'crashed', message: `the run's worker thread ended (code ${code}) without a result` });
     });
   });
   const end = await ending;

@@ -9,8 +9,19 @@ import type { CallArgs, ProfileName, RunContext, Runner, RunnerResult, Tensor } 
 
 export type SmoothL1Function = (args: CallArgs, ctx: RunContext) => RunnerResult | Tensor | Promise<RunnerResult | Tensor>;
 
-function isTensor(v: unknown): v is Tensor {
-  return typeof v === 'object' && v !== null && 'dtype' in v && 'shape' in v && 'data' in v && !('kind' in v);
+/** What a throw from the function means: a raised error, or a crash of the adapter. */
+function thrown(e: unknown, caseId: string): RunnerResult {
+  // An adapter that cannot express a call (spec/runner-contract.md section 4) says so
+  // with an Error named ImplementationCrash: a crash, not something the operator raised.
+  if (e instanceof Error && e.name === 'ImplementationCrash') throw new ImplementationCrash(`case ${caseId}: ${e.message}`, { reason: 'adapter' });
+  if (e instanceof Error) return { kind: 'error', errorType: e.name, message: e.message };
+  let text: string;
+  try {
+    text = String(e);
+  } catch {
+    text = 'a value that cannot be described';
+  }
+  throw new ImplementationCrash(`case ${caseId}: the implementation threw a non-Error value: ${text}`, { reason: 'exception' });
 }
 
 /**
@@ -26,18 +37,28 @@ export function runnerFromFunction(fn: SmoothL1Function, meta: { name?: string; 
     async init() {
       await meta.init?.();
     },
-    async run(args, ctx) {
-      let r: RunnerResult | Tensor;
+    run(args, ctx) {
+      // A value is handed over synchronously, as it is, so that no promise reads it
+      // (resolving a promise with a hostile Proxy reads its `then`, and that throw would
+      // pass for a raised error); the caller reads it with common/result-shape.ts. Only a
+      // promise the function returned is awaited.
+      let r: unknown;
       try {
-        r = await fn(args, ctx);
+        r = fn(args, ctx);
       } catch (e) {
-        // An adapter that cannot express a call (spec/runner-contract.md section 4) says so
-        // with an Error named ImplementationCrash: a crash, not something the operator raised.
-        if (e instanceof Error && e.name === 'ImplementationCrash') throw new ImplementationCrash(`case ${ctx.caseId}: ${e.message}`, { reason: 'adapter' });
-        if (e instanceof Error) return { kind: 'error', errorType: e.name, message: e.message };
-        throw new ImplementationCrash(`case ${ctx.caseId}: the implementation threw a non-Error value: ${String(e)}`, { reason: 'exception' });
+        return thrown(e, ctx.caseId);
       }
-      return isTensor(r) ? { kind: 'output', tensor: r } : r;
+      let then: unknown;
+      try {
+        then = (typeof r === 'object' && r !== null) || typeof r === 'function' ? (r as { then?: unknown }).then : undefined;
+      } catch {
+        return r as RunnerResult; // unreadable: the caller's reader says why
+      }
+      if (typeof then !== 'function') return r as RunnerResult;
+      return (r as Promise<RunnerResult>).then(
+        (v) => v,
+        (e: unknown) => thrown(e, ctx.caseId),
+      );
     },
     async close() {
       await meta.close?.();

@@ -13,7 +13,7 @@
 import { writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readRunnerResult } from '../../common/result-shape.js';
+import { readRunnerResult, settle } from '../../common/result-shape.js';
 import { profileNames } from '../../common/spec-data.js';
 import type { ProfileName, Runner } from '../../common/types.js';
 import { serve, type ServeAnswer } from '../exec/serve.js';
@@ -97,21 +97,19 @@ async function main(): Promise<void> {
   serve(
     async (req): Promise<ServeAnswer> => {
       current = { id: req.id };
-      let raw: unknown;
-      let threw: string | undefined;
-      try {
-        raw = await runner.run(req.args, { profile: req.profile, caseId: req.id, signal: never });
-      } catch (e) {
-        threw = describe(e);
-      }
+      const settled = await settle(() => runner.run(req.args, { profile: req.profile, caseId: req.id, signal: never }));
       // Rejections the call left behind surface before the next turn of the event loop.
       await new Promise((r) => setImmediate(r));
       const trouble = current.trouble;
       current = undefined;
       if (trouble) return { kind: 'crash', message: trouble };
-      // The suite names the case itself; a runner's own 'case <id>: ' prefix would repeat it.
-      if (threw !== undefined) return { kind: 'crash', message: threw.startsWith(`case ${req.id}: `) ? threw.slice(`case ${req.id}: `.length) : threw };
-      const read = readRunnerResult(raw);
+      if (settled.kind === 'unreadable') return { kind: 'crash', message: `the implementation returned a malformed answer: ${settled.reason}` };
+      if (settled.kind === 'threw') {
+        const threw = describe(settled.error);
+        // The suite names the case itself; a runner's own 'case <id>: ' prefix would repeat it.
+        return { kind: 'crash', message: threw.startsWith(`case ${req.id}: `) ? threw.slice(`case ${req.id}: `.length) : threw };
+      }
+      const read = readRunnerResult(settled.value);
       return read.ok ? read.result : { kind: 'crash', message: `the implementation returned a malformed answer: ${read.reason}` };
     },
     {

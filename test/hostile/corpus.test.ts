@@ -100,8 +100,10 @@ describe('case files', () => {
 
   it('--cases names the corpus on every command that reads one (--dir stays as an alias)', async () => {
     const dir = corpus('option', () => {});
-    for (const argv of [['cases', 'list', '--cases', dir], ['cases', 'show', 'doc/example', '--cases', dir], ['cases', 'list', '--dir', dir]]) {
-      const r = await cli(argv);
+    const argvs = [['cases', 'list', '--cases', dir], ['cases', 'show', 'doc/example', '--cases', dir], ['cases', 'list', '--dir', dir]];
+    const runs = await Promise.all(argvs.map((argv) => cli(argv)));
+    for (const [k, argv] of argvs.entries()) {
+      const r = runs[k];
       expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(0);
       expect(r.stdout).toContain('doc/example');
     }
@@ -139,10 +141,16 @@ describe('stored outcomes are re-derived with the oracle', () => {
   });
 
   it('run: a corpus defect stops the run before any case, blames no implementation, writes no report (exit 1)', async () => {
-    for (const [id, v] of Object.entries(defects())) {
-      const dir = corpus('run-defect', (c) => writeFixtureCorpus(c, { [id]: v.doc }));
-      const out = join(dir, '..', 'report');
-      const r = await cli(['run', '--cases', dir, '--report-dir', out], { limitMs: 20_000 });
+    const runs = await Promise.all(
+      Object.entries(defects()).map(async ([id, v]) => {
+        const dir = corpus('run-defect', (c) => writeFixtureCorpus(c, { [id]: v.doc }));
+        const out = join(dir, '..', 'report');
+        // run checks the stored outcomes of the profile it runs under.
+        const profile = v.pointer.split('/')[2];
+        return { id, v, dir, out, r: await cli(['run', '--cases', dir, '--profile', profile, '--report-dir', out], { limitMs: 20_000 }) };
+      }),
+    );
+    for (const { id, v, dir, out, r } of runs) {
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toContain('corpus defect');
       expect(r.stderr).toContain(`${join(dir, id)}.json: ${v.pointer}: case '${id}'`);
