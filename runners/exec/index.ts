@@ -20,65 +20,15 @@ import type { CallArgs, ProfileName, RunContext, Runner, RunnerResult } from '..
 import { splitCommandLine } from './argv.js';
 import { LineSplitter } from './line-splitter.js';
 import { ImplementationProcess } from './process.js';
+import { HelloError, type ExecRunnerOptions } from './options.js';
+import { answerBytesLimit, needsProtocol2, quote, requestChunks, unsendableInProtocol1, type Answered, type Pending } from './requests.js';
 import { parseResponseLine, type WireResponse } from './response-schema.js';
 import { TailBuffer } from './tail-buffer.js';
-import { argsToWire, base64Chars, tensorFromWire, type ProtocolVersion } from './wire.js';
+import { tensorFromWire, type ProtocolVersion } from './wire.js';
 
 export { splitCommandLine, CommandLineError } from './argv.js';
-
-/** The longest protocol 1 line the suite builds: well inside V8's string limit (2^29 - 24 characters). */
-export const V1_MAX_TENSOR_CHARS = 2 ** 28;
-
-/** init() could not get the process ready: it ended, or sent no hello in time. */
-export class HelloError extends Error {
-  override name = 'HelloError';
-  constructor(message: string, readonly stderrTail: string) {
-    super(message);
-  }
-}
-
-export interface ExecRunnerOptions {
-  /** The command line (split like a shell would, but no shell runs it). */
-  command: string;
-  /** The argument vector, when the caller has one already (then `command` only names the runner). */
-  argv?: string[];
-  /** Requests written ahead of the answers. 1 = strict request/response. Default 16. */
-  window?: number;
-  /** The profile reported as the runner's native one unless a protocol 2 hello names one. Default 'cpu'. */
-  profile?: ProfileName;
-  /** Working directory and environment of the process. */
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
-  /** Bytes of stderr kept (the tail). Default 64 KiB. */
-  stderrTailBytes?: number;
-  /** Called with each chunk of the process's diagnostics (e.g. to pass them through); they are drained regardless. */
-  onStderr?: (chunk: Buffer) => void;
-  /** Read answers from descriptor 3 (the module runner's host); the process's stdout then counts as diagnostics. */
-  answerFd?: 3;
-  /** Send a request once more when the process exits with code 0 before answering it (default true). */
-  resendAfterCleanExit?: boolean;
-  /** init() also waits, up to this many ms, for the process's hello line (default: only for the spawn). */
-  helloWithinMs?: number;
-}
-
-interface Pending {
-  seq: number;
-  id: string;
-  profile: ProfileName;
-  args: CallArgs;
-  /** The process generation the request was written to (0 = not written yet). */
-  writtenTo: number;
-  /** Times it was sent again because a process exited cleanly without answering it. */
-  resent: number;
-  /** Held back until the process's hello says which protocol it speaks (tensors too large for protocol 1). */
-  held: boolean;
-  ctx: RunContext;
-  resolve: (r: RunnerResult) => void;
-  reject: (e: Error) => void;
-  unlisten: () => void;
-}
-
-type Answered = Pick<Pending, 'seq' | 'id' | 'ctx'>;
+export { HelloError, type ExecRunnerOptions } from './options.js';
+export { V1_MAX_TENSOR_CHARS } from './requests.js';
 
 interface Proc {
   gen: number;
@@ -91,19 +41,6 @@ interface Proc {
   /** The last requests it answered (not their arguments), so that a repeated answer voids the right case. */
   answered: Answered[];
   dead: boolean;
-}
-
-/** Quote a line for a message: JSON-escaped and cut to `max` characters. */
-function quote(s: string, max = 300): string {
-  const cut = s.length > max ? s.slice(0, max) + `... (${s.length} characters)` : s;
-  return JSON.stringify(cut);
-}
-
-/** Bytes an answer to these arguments can reasonably need: eight times the largest input tensor, plus 1 MiB. */
-function answerBytesLimit(args: CallArgs): number {
-  let largest = 0;
-  for (const v of [args.logits, args.labels, args.beta, args.reduction]) if (v?.type === 'tensor') largest = Math.max(largest, v.tensor.data.byteLength);
-  return 8 * largest + (1 << 20);
 }
 
 export class ExecRunner implements Runner {
@@ -245,8 +182,7 @@ export class ExecRunner implements Runner {
         continue;
       }
       if (inFlight >= this.window) break;
-      const tooBigForV1 = base64Chars(r.args) > V1_MAX_TENSOR_CHARS;
-      if (p.protocol === 1 && tooBigForV1) {
+      if (p.protocol === 1 && needsProtocol2(r.args)) {
         // Only a protocol 2 hello can make this request sendable; until the process has
         // said anything, wait for it (the harness's clock, with its start-up allowance, runs).
         if (!p.started) {
@@ -259,21 +195,13 @@ export class ExecRunner implements Runner {
       }
       r.held = false;
       r.writtenTo = p.gen;
-      const payloads: Buffer[] = [];
-      const header = { protocol: p.protocol, id: r.id, seq: r.seq, profile: r.profile, args: argsToWire(r.args, p.protocol, payloads) };
-      p.impl.stdin.write(JSON.stringify(header) + '\n');
-      for (const b of payloads) p.impl.stdin.write(b);
+      for (const chunk of requestChunks(r, p.protocol)) p.impl.stdin.write(chunk);
       if (!p.started) r.ctx.startingProcess?.();
       inFlight++;
     }
     for (const r of unsendable) {
       this.remove(r);
-      r.reject(
-        new ImplementationCrash(
-          `case ${r.id}: its tensors need a ${Math.round(base64Chars(r.args) / 2 ** 20)} MiB protocol 1 line, more than the suite builds; the implementation must speak exec protocol 2 (raw tensor bytes, announced by a hello with "protocol": 2; spec/exec-protocol.md)`,
-          { reason: 'protocol' },
-        ),
-      );
+      r.reject(unsendableInProtocol1(r));
     }
   }
 
