@@ -11,7 +11,7 @@ import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { ProfileName } from '../common/types.js';
 import { readSpecJson } from '../common/spec-data.js';
 import type { CheckStatus } from './results.js';
-import { compileGlob, type GlobMatcher } from './glob.js';
+import { compileGlob, globToRegExp, type GlobMatcher } from './glob.js';
 import { parseStrictJson } from './cases/strict-json.js';
 
 export interface ExpectationEntry {
@@ -33,7 +33,7 @@ export class ExpectationsError extends Error {
   override name = 'ExpectationsError';
 }
 
-export { compileGlob };
+export { compileGlob, globToRegExp };
 
 function formatAjvError(file: string, e: ErrorObject): string {
   const where = e.instancePath === '' ? '(top level)' : e.instancePath;

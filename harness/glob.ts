@@ -85,3 +85,46 @@ export function compileGlob(glob: string): GlobMatcher {
     return set[final] === 1;
   };
 }
+
+/**
+ * The glob's definition as a regular expression ('**\/' = (?:.*\/)?, '**' = .*, '*' =
+ * [^/]*, '?' = [^/]), for display and for callers that want a RegExp. Matching through it
+ * (test, exec, String.prototype.match) runs the linear matcher, never the backtracking
+ * engine.
+ */
+export function globToRegExp(glob: string): RegExp {
+  return new GlobRegExp(glob);
+}
+
+function definitionSource(glob: string): string {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i];
+    if (ch === '*' && glob[i + 1] === '*' && glob[i + 2] === '/') {
+      re += '(?:.*/)?';
+      i += 2;
+    } else if (ch === '*' && glob[i + 1] === '*') {
+      re += '.*';
+      i += 1;
+    } else if (ch === '*') re += '[^/]*';
+    else if (ch === '?') re += '[^/]';
+    else re += ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
+  }
+  return `^${re}$`;
+}
+
+class GlobRegExp extends RegExp {
+  private readonly matches: GlobMatcher;
+  constructor(glob: string) {
+    super(definitionSource(glob), 's');
+    this.matches = compileGlob(glob);
+  }
+  override test(s: string): boolean {
+    return this.matches(String(s));
+  }
+  override exec(s: string): RegExpExecArray | null {
+    const str = String(s);
+    if (!this.matches(str)) return null;
+    return Object.assign([str], { index: 0, input: str, groups: undefined }) as RegExpExecArray;
+  }
+}

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { LoadedCase, ProfileName, Runner, ToleranceLevel } from '../common/types.js';
+import { callImplementation, type Answer } from './call.js';
 import { runCase, RunInterrupted } from './case-step.js';
 import { Checker, CorpusDefectError } from './check.js';
 import { caseColumns, compareIds } from './columns.js';
@@ -21,6 +22,7 @@ import type { CaseResultJson, ReportJson, TimingsJson } from './results.js';
 import { summarize } from './results.js';
 import type { Shard } from './shard.js';
 import { timeLimit } from './time-limit.js';
+import type { CallArgs } from '../common/types.js';
 
 export { CorpusDefectError, RunInterrupted, caseColumns, compareIds };
 
@@ -34,6 +36,14 @@ export function corpusHash(cases: readonly LoadedCase[]): string {
     h.update(Buffer.from([0]));
   }
   return h.digest('hex');
+}
+
+/**
+ * One runner call under the harness's time limit (harness/call.ts callImplementation,
+ * with the default start-up allowance), kept for callers of the earlier API.
+ */
+export function callWithTimeout(runner: Runner, args: CallArgs, profile: ProfileName, caseId: string, timeoutMs: number, stop?: AbortSignal): Promise<Answer> {
+  return callImplementation(runner, args, { profile, caseId, limit: timeLimit({ timeoutMs }), stop });
 }
 
 export interface RunOptions {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { compileGlob } from '../../harness/glob.js';
 import { compileFilter } from '../../harness/cases/index.js';
-import { ExpectationMatcher } from '../../harness/expectations.js';
+import { ExpectationMatcher, globToRegExp } from '../../harness/expectations.js';
 
 /** The definition: '**\/' = (?:.*\/)?, '**' = .*, '*' = [^/]*, '?' = [^/], everything else literal. */
 function referenceRegExp(glob: string): RegExp {
@@ -63,6 +63,18 @@ describe('glob matching', () => {
     const matcher = new ExpectationMatcher({ file: 'x.json', sha256: '', entries: [{ id: stars, reason: 'r' }, { id: '**/*' + '*'.repeat(30) + 'y', reason: 'ends in y' }] });
     for (const c of ids) expect(matcher.apply(c.id, 'cpu', 'wrong-value')?.entry.reason).toBe('ends in y');
     // Linear matching takes milliseconds; a backtracking matcher takes longer than the age of the universe.
+    expect(performance.now() - t0).toBeLessThan(5000);
+  }, 15_000);
+});
+
+describe('globToRegExp (the RegExp form)', () => {
+  it('shows the definition and matches through the linear matcher', () => {
+    const re = globToRegExp('*'.repeat(40) + 'x');
+    expect(re.source).toBe('^.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*x$');
+    const t0 = performance.now();
+    expect(re.test('a'.repeat(60))).toBe(false);
+    expect('a'.repeat(60).match(re)).toBeNull();
+    expect(re.test('abx')).toBe(true);
     expect(performance.now() - t0).toBeLessThan(5000);
   }, 15_000);
 });
