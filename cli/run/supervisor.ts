@@ -29,6 +29,14 @@ import type { WorkerInput, WorkerMessage } from './worker.js';
 /** How long a worker asked to stop may take before it is terminated. */
 const STOP_GRACE_MS = 500;
 
+/**
+ * Terminates the worker, waiting at most a second: termination interrupts JavaScript at
+ * once, but a native call in progress finishes first, and nothing may hold the exit.
+ */
+function terminate(worker: Worker): Promise<void> {
+  return Promise.race([worker.terminate().then(() => undefined), new Promise<void>((r) => setTimeout(r, 1000).unref())]);
+}
+
 /** Apply the filters (each must match something; together they must too) and the shard. */
 export function selectCases(corpus: LoadedCase[], filters: string[], shard: Shard | null): LoadedCase[] {
   let selected = corpus;
@@ -90,19 +98,19 @@ export async function superviseRun(a: ParsedRunArgs): Promise<number> {
   const worker = new Worker(compiledSibling(import.meta.url, './worker.js'), { workerData: input, stdout: false, stderr: false });
 
   let signalCode: number | undefined;
-  const ending = new Promise<WorkerMessage | { type: 'signal' } | { type: 'crashed'; message: string }>((resolveEnd) => {
+  const ending = new Promise<RunEnd>((resolveEnd) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {
       signalCode ??= signal === 'SIGINT' ? 130 : 143;
       const finish = () => resolveEnd({ type: 'signal' });
       if (stopping) {
         // A second signal: no more grace.
-        void worker.terminate().finally(finish);
+        void terminate(worker).finally(finish);
         return;
       }
       stopping = true;
       worker.postMessage({ type: 'stop' });
-      setTimeout(() => void worker.terminate().finally(finish), STOP_GRACE_MS).unref();
+      setTimeout(() => void terminate(worker).finally(finish), STOP_GRACE_MS).unref();
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -133,8 +141,24 @@ export async function superviseRun(a: ParsedRunArgs): Promise<number> {
   show.end();
   // Whatever the worker left running goes now.
   for (const pid of groups) killGroup(pid);
-  await worker.terminate();
+  await terminate(worker);
+  // The run is over: a signal from here on neither cuts the report set's swap short nor
+  // changes the outcome (the write is synchronous; the handler runs after it).
+  const ignore = () => {};
+  process.on('SIGINT', ignore);
+  process.on('SIGTERM', ignore);
+  try {
+    return finishRun(a, end, signalCode, corpus, selected, expectations);
+  } finally {
+    process.removeListener('SIGINT', ignore);
+    process.removeListener('SIGTERM', ignore);
+  }
+}
 
+type RunEnd = WorkerMessage | { type: 'signal' } | { type: 'crashed'; message: string };
+
+/** Turns how the worker ended into the report, the summary and the exit code. */
+function finishRun(a: ParsedRunArgs, end: RunEnd, signalCode: number | undefined, corpus: LoadedCase[], selected: LoadedCase[], expectations: Expectations | null): number {
   switch (end.type) {
     case 'signal':
     case 'stopped': {
