@@ -15,6 +15,10 @@ export const CODE_DIRS: ReadonlyMap<string, string> = new Map([
   ['node_modules', 'installed packages'],
 ]);
 
+/** Bounds of a walk: links inside the corpus may fan out (a -> b twice, b -> c twice, ...) without looping. */
+export const MAX_CORPUS_DEPTH = 32;
+export const MAX_CORPUS_ENTRIES = 1_000_000;
+
 /** Largest case file read: far above any hand-written or stored case, far below what JSON.parse can hold. */
 export const MAX_CASE_FILE_BYTES = 256 * 1024 * 1024;
 
@@ -53,8 +57,13 @@ export function walkCorpus(dir: string): CorpusListing {
   const problem = (p: string, message: string) => out.problems.push({ file: p, pointer: '', message });
   // Each folder carries the real paths of the folders above it: a link back to one of them is a loop.
   const stack: { path: string; real: string; above: ReadonlySet<string> }[] = [{ path: dir, real: root, above: new Set() }];
+  let entries = 0;
   while (stack.length > 0) {
     const { path: d, real: dReal, above } = stack.pop()!;
+    if (above.size >= MAX_CORPUS_DEPTH) {
+      problem(d, `folders nested deeper than ${MAX_CORPUS_DEPTH} levels: not walked`);
+      continue;
+    }
     const chain = new Set(above).add(dReal);
     let names: string[];
     try {
@@ -62,6 +71,11 @@ export function walkCorpus(dir: string): CorpusListing {
     } catch (e) {
       problem(d, `cannot list this folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       continue;
+    }
+    entries += names.length;
+    if (entries > MAX_CORPUS_ENTRIES) {
+      problem(d, `more than ${MAX_CORPUS_ENTRIES} entries in the corpus folder (links fanning out?): the walk stops here`);
+      break;
     }
     for (const name of names) {
       const p = join(d, name);
