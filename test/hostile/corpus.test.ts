@@ -9,12 +9,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseJson } from '../../common/types.js';
 import { fixtureCases, HEX, writeFixtureCorpus } from '../harness/run-fixtures.js';
-import { cli, ensureBuilt, tempDir } from './helpers.js';
+import { cli, ensureBuilt, tempDir, removeTempDirs } from './helpers.js';
 
 beforeAll(() => ensureBuilt());
+afterAll(removeTempDirs);
 
 const example = (): CaseJson => structuredClone(fixtureCases['doc/example']);
 

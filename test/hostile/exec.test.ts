@@ -14,9 +14,10 @@ import type { CallArgs, CaseJson } from '../../common/types.js';
 import type { ReportJson } from '../../harness/results.js';
 import { createRunner } from '../../runners/exec/index.js';
 import { fixtureCases, writeFixtureCorpus } from '../harness/run-fixtures.js';
-import { alive, cli, ensureBuilt, NODE, tempDir, waitFor } from './helpers.js';
+import { alive, cli, ensureBuilt, NODE, tempDir, waitFor, removeTempDirs } from './helpers.js';
 
 beforeAll(() => ensureBuilt());
+afterAll(removeTempDirs);
 const impl = fileURLToPath(new URL('../fixtures/hostile/cpu-impl.mjs', import.meta.url));
 const leftovers: number[] = [];
 afterAll(() => {

@@ -4,7 +4,7 @@
  * cases, and module implementations written on the fly.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt, ROOT } from '../cases/cli-helpers.js';
@@ -56,9 +56,17 @@ export function cli(args: string[], o: CliOptions = {}): Promise<CliRun> {
   });
 }
 
-/** A fresh temporary folder. */
+const made: string[] = [];
+
+/** A fresh temporary folder (removed by removeTempDirs, which each test file runs afterAll). */
 export function tempDir(label: string): string {
-  return mkdtempSync(join(tmpdir(), `smoothl1-hostile-${label}-`));
+  const d = mkdtempSync(join(tmpdir(), `smoothl1-hostile-${label}-`));
+  made.push(d);
+  return d;
+}
+
+export function removeTempDirs(): void {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
 /** Writes a module implementation (module runner) with the given source; returns its path. */

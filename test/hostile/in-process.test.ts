@@ -4,10 +4,10 @@
  * judges the suite's own; its answer is read once, defensively, so a throwing Proxy or
  * getter is a crash of that case and never aborts the run.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { CallArgs, CaseJson, RunContext, Runner } from '../../common/types.js';
 import { loadCorpus } from '../../harness/cases/index.js';
 import { runCases } from '../../harness/run.js';
@@ -39,13 +39,21 @@ const behaviours: Record<string, (args: CallArgs) => unknown> = {
   'in/not-typed': () => ({ kind: 'output', tensor: { dtype: 'float32', shape: [3], data: [0, 0, 0.5] } }),
 };
 
+const dirs: string[] = [];
+const tempCorpus = () => {
+  const d = mkdtempSync(join(tmpdir(), 'smoothl1-in-process-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function runner(): Runner {
   return { name: 'in-process', version: '1', nativeProfile: 'cpu', run: (args: CallArgs, ctx: RunContext) => behaviours[ctx.caseId](args) as never };
 }
 
 describe('in-process implementations', () => {
   it('get a copy of the inputs and have their answers read defensively; the run goes on', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'smoothl1-in-process-'));
+    const dir = tempCorpus();
     const docs: Record<string, CaseJson> = {};
     for (const id of Object.keys(behaviours)) docs[id] = structuredClone(fixtureCases['doc/example']);
     writeFixtureCorpus(dir, docs);
@@ -61,7 +69,7 @@ describe('in-process implementations', () => {
   });
 
   it('the per-case step leaves the materialised inputs it judges untouched', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'smoothl1-in-process-'));
+    const dir = tempCorpus();
     writeFixtureCorpus(dir, { 'in/rewrite-inputs': fixtureCases['doc/example'] });
     const [c] = loadCorpus(dir);
     const checker = new Checker({ profile: 'cpu', tolerance: 'standard', rerunPrefix: 'x' });

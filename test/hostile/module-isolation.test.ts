@@ -7,13 +7,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseJson } from '../../common/types.js';
 import type { ReportJson } from '../../harness/results.js';
 import { fixtureCases, writeFixtureCorpus } from '../harness/run-fixtures.js';
-import { cli, ensureBuilt, tempDir, writeModule } from './helpers.js';
+import { cli, ensureBuilt, tempDir, writeModule, removeTempDirs } from './helpers.js';
 
 beforeAll(() => ensureBuilt());
+afterAll(removeTempDirs);
 
 /** Every behaviour gets its own copy of the documentation example (expected [0, 0, 0.5]). */
 const behaviours: Record<string, string> = {

@@ -7,12 +7,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkReportDir } from '../../reports/index.js';
 import { fixtureCases, writeFixtureCorpus } from '../harness/run-fixtures.js';
-import { cli, ensureBuilt, NODE, ROOT, tempDir, writeModule } from './helpers.js';
+import { cli, ensureBuilt, NODE, ROOT, tempDir, writeModule, removeTempDirs } from './helpers.js';
 
 beforeAll(() => ensureBuilt());
+afterAll(removeTempDirs);
 
 describe('the report folder is checked before the first case', () => {
   it('a file, a path under /proc, a path through a file, a folder of other files, "" and a forgotten value: exit 2, one line, nothing run', async () => {

@@ -7,13 +7,14 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseJson } from '../../common/types.js';
 import type { ReportJson } from '../../harness/results.js';
 import { fixtureCases, writeFixtureCorpus } from '../harness/run-fixtures.js';
-import { BIN, cli, ensureBuilt, NODE, ROOT, tempDir } from './helpers.js';
+import { BIN, cli, ensureBuilt, NODE, ROOT, tempDir, removeTempDirs } from './helpers.js';
 
 beforeAll(() => ensureBuilt());
+afterAll(removeTempDirs);
 const impl = fileURLToPath(new URL('../fixtures/hostile/cpu-impl.mjs', import.meta.url));
 
 describe('the rerun command', () => {

@@ -6,12 +6,13 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseJson } from '../../common/types.js';
 import { fixtureCases, writeFixtureCorpus } from '../harness/run-fixtures.js';
-import { alive, cli, ensureBuilt, tempDir, waitFor, writeModule } from './helpers.js';
+import { alive, cli, ensureBuilt, tempDir, waitFor, writeModule, removeTempDirs } from './helpers.js';
 
 beforeAll(() => ensureBuilt());
+afterAll(removeTempDirs);
 
 /** A corpus with one large generated case (the oracle needs seconds for it) and the doc example. */
 function corpus(dir: string, elements: number): string {

@@ -6,15 +6,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseJson } from '../../common/types.js';
 import type { ReportJson } from '../../harness/results.js';
 import { DEFAULT_STARTUP_MS, DEFAULT_TIMEOUT_MS } from '../../harness/time-limit.js';
 import { DEFAULT_TIMEOUT_MS as VITEST_TIMEOUT } from '../../adapters/vitest/conformance.js';
 import { fixtureCases, writeFixtureCorpus } from '../harness/run-fixtures.js';
-import { cli, ensureBuilt, NODE, tempDir } from './helpers.js';
+import { cli, ensureBuilt, NODE, tempDir, removeTempDirs } from './helpers.js';
 
 beforeAll(() => ensureBuilt());
+afterAll(removeTempDirs);
 const impl = fileURLToPath(new URL('../fixtures/hostile/cpu-impl.mjs', import.meta.url));
 
 function corpus(ids: string[]): string {
