@@ -47,7 +47,7 @@ export async function benchExec(cases = 5000): Promise<ExecBenchResult> {
   const probe = spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' });
   if (probe.status !== 0) return { implementation, cases: 0, skipped: `${PYTHON} cannot import numpy (apt-get install python3-numpy)` };
   const script = join(packageRoot(), 'adapters', 'python', 'template.py');
-  const runner = createRunner({ command: `${PYTHON} '${script}'`, timeoutMs: 30_000 });
+  const runner = createRunner({ command: `${PYTHON} '${script}'` });
   try {
     let t = performance.now();
     await runner.init();

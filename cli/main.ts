@@ -3,7 +3,11 @@
  * The `smoothl1` command. Subcommands live in cli/commands/<name>.ts and export
  * `main(argv): Promise<number>` (the exit code). Exit codes: 0 success, 1 a check
  * failed (unexpected outcomes, invalid cases), 2 usage error (bad arguments, unknown
- * runner, missing file), 3 internal error.
+ * runner, missing file), 3 internal error, 130 / 143 interrupted by SIGINT / SIGTERM.
+ *
+ * An internal error is one line on stderr (SMOOTHL1_DEBUG=1 adds the stack). Once the
+ * command has its exit code the process ends, even if something it started (a
+ * grandchild of an implementation holding a pipe) would keep the event loop alive.
  */
 import { readSpecJson } from '../common/spec-data.js';
 import { UsageError } from './usage.js';
@@ -53,17 +57,30 @@ async function main(argv: string[]): Promise<number> {
   return mod.main(rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`smoothl1: ${err.message}\n`);
-      process.exitCode = 2;
-    } else {
-      process.stderr.write(`smoothl1: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exitCode = 3;
-    }
-  },
-);
+function internalError(err: unknown): void {
+  const text = err instanceof Error ? (process.env.SMOOTHL1_DEBUG === '1' ? (err.stack ?? err.message) : err.message.split('\n', 1)[0]) : String(err);
+  process.stderr.write(`smoothl1: internal error: ${text}${process.env.SMOOTHL1_DEBUG === '1' ? '' : ' (SMOOTHL1_DEBUG=1 shows where)'}\n`);
+}
+
+/** Ends the process with `code` once pending output is written; nothing left running may keep it. */
+function finish(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), 200).unref();
+}
+
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (err: unknown) => {
+    internalError(err);
+    process.exit(3);
+  });
+}
+
+main(process.argv.slice(2)).then(finish, (err: unknown) => {
+  if (err instanceof UsageError) {
+    process.stderr.write(`smoothl1: ${err.message}\n`);
+    finish(2);
+  } else {
+    internalError(err);
+    finish(3);
+  }
+});

@@ -40,6 +40,12 @@ export function parseOptions(argv: string[], spec: OptionSpec): { options: Recor
     }
     const value = inline ?? argv[++i];
     if (value === undefined) throw new UsageError(`option '--${name}' needs a value`);
+    // '--report-dir --no-timings' is a forgotten value, not a folder named '--no-timings'
+    // (the '=' form, --report-dir=--odd, still passes such a value on purpose).
+    if (inline === undefined && (value.startsWith('--') || (/^-[A-Za-z]$/.test(value) && byShort.has(value.slice(1))))) {
+      throw new UsageError(`option '--${name}' needs a value, but the next argument is the option '${value}' (write --${name}=${value} if that is the value)`);
+    }
+    if (value === '') throw new UsageError(`option '--${name}' needs a non-empty value`);
     if (s.multiple) options[name] = [...((options[name] as string[] | undefined) ?? []), value];
     else options[name] = value;
   }

@@ -7,15 +7,23 @@
  */
 
 export interface CrashDetails {
-  /** Why the call is counted as a crash: the process ended, it broke the protocol, or it could not be started. */
-  reason: 'exit' | 'protocol' | 'spawn' | 'exception';
+  /**
+   * Why the call is counted as a crash: the process ended, it broke the protocol, it could
+   * not be started, the implementation threw, or its adapter reported that it could not
+   * make the call (spec/runner-contract.md section 4).
+   */
+  reason: 'exit' | 'protocol' | 'spawn' | 'exception' | 'adapter';
   exitCode?: number | null;
   signal?: string | null;
   /** The last bytes the process wrote to stderr (bounded). */
   stderrTail?: string;
 }
 
-/** The implementation crashed, exited, or answered something that is not a valid answer. */
+/**
+ * The implementation crashed, exited, or answered something that is not a valid answer.
+ * The message says what happened in one sentence; exit code, signal and stderr travel as
+ * data in `details`, and the harness formats them once (harness/call.ts).
+ */
 export class ImplementationCrash extends Error {
   override name = 'ImplementationCrash';
   readonly details: CrashDetails;

@@ -66,8 +66,21 @@ export interface RunContext {
   profile: ProfileName;
   /** The case id, for logging only. */
   caseId: string;
-  /** Aborted when the harness gives up on the call (timeout). */
+  /** Aborted when the harness gives up on the call (time limit, or the run was interrupted). */
   signal: AbortSignal;
+  /**
+   * A process runner calls this when the call is (about to be) answered by an
+   * implementation process that was just (re)started and has not answered anything yet:
+   * the harness, which owns the one time limit, then adds its start-up allowance.
+   * In-process runners never call it.
+   */
+  startingProcess?(): void;
+  /**
+   * A runner that learns, after it answered, that the answer cannot be trusted (the
+   * process answered the same request twice, for example) reports it here: the harness
+   * records the case as a crash with this error.
+   */
+  invalidate?(e: Error): void;
 }
 
 /**
@@ -78,8 +91,15 @@ export interface RunContext {
 export interface Runner {
   readonly name: string;
   readonly version: string;
-  /** The profile this implementation targets when --profile is not given. */
+  /** The profile this implementation targets when --profile is not given (final once init() resolved). */
   readonly nativeProfile: ProfileName;
+  /**
+   * True when the implementation runs in another process and run() has copied the
+   * arguments before it returns (the exec and module runners): the harness then skips its
+   * own copy. Otherwise the harness hands run() a copy, so that an implementation that
+   * writes to its inputs cannot change what the oracle judges.
+   */
+  readonly isolated?: boolean;
   /** Optional one-time start-up (spawn a process, open a browser, load a model). */
   init?(): Promise<void>;
   run(args: CallArgs, ctx: RunContext): RunnerResult | Promise<RunnerResult>;

@@ -38,6 +38,8 @@ export interface CheckerOptions {
    * --tolerance standard"; the engine appends --filter '<id>'.
    */
   rerunPrefix: string;
+  /** The whole rerun command for a case, where it is not `smoothl1 run` (the vitest integration). */
+  rerun?: (caseId: string) => string;
   /** How many leading elements of each input tensor a failure shows (default 8). */
   headElements?: number;
   /** How many failing output elements a failure lists (default 10). */
@@ -76,7 +78,7 @@ interface AltVerdict {
 }
 
 export class Checker {
-  private readonly opts: Required<CheckerOptions>;
+  private readonly opts: Required<Omit<CheckerOptions, 'rerun'>> & Pick<CheckerOptions, 'rerun'>;
   private readonly accCache = new Map<string, Acceptance>();
   /** How many times the oracle ran (exposed so tests can assert it runs once per case and dtype). */
   oracleCalls = 0;
@@ -191,7 +193,7 @@ export class Checker {
       inputs: args ? describeInputs(args, this.opts.headElements, failing) : [],
       expected,
       actual,
-      rerun: `${this.opts.rerunPrefix} --filter ${shellQuote(c.id)}`,
+      rerun: this.opts.rerun ? this.opts.rerun(c.id) : `${this.opts.rerunPrefix} --filter ${shellQuote(c.id)}`,
     };
     if (vc && !vc.ok) {
       d.failedCount = vc.failedCount;

@@ -5,13 +5,14 @@
  * be green for a known-imperfect implementation while stale entries still get noticed.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { ProfileName } from '../common/types.js';
 import { readSpecJson } from '../common/spec-data.js';
 import type { CheckStatus } from './results.js';
-import { globToRegExp } from './glob.js';
+import { compileGlob, globToRegExp, type GlobMatcher } from './glob.js';
+import { parseStrictJson } from './cases/strict-json.js';
 
 export interface ExpectationEntry {
   id: string;
@@ -32,7 +33,7 @@ export class ExpectationsError extends Error {
   override name = 'ExpectationsError';
 }
 
-export { globToRegExp };
+export { compileGlob, globToRegExp };
 
 function formatAjvError(file: string, e: ErrorObject): string {
   const where = e.instancePath === '' ? '(top level)' : e.instancePath;
@@ -43,13 +44,12 @@ function formatAjvError(file: string, e: ErrorObject): string {
 let validate: ReturnType<Ajv2020['compile']> | undefined;
 
 /** Parse and validate an expectations file; throws ExpectationsError naming the file and field. */
-export function parseExpectations(file: string, text: string): Expectations {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new ExpectationsError(`${file}: not valid JSON: ${(e as Error).message}`);
-  }
+export function parseExpectations(file: string, text: string | Uint8Array): Expectations {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  // Strict: valid UTF-8, no duplicate keys, bounded nesting (checked before the schema validator recurses).
+  const parsed = parseStrictJson(bytes);
+  if (!parsed.ok) throw new ExpectationsError(`${file}: ${parsed.pointer ? parsed.pointer + ': ' : ''}${parsed.message}`);
+  const json = parsed.value;
   if (!validate) {
     const ajv = new Ajv2020({ allErrors: true, strict: true });
     validate = ajv.compile(readSpecJson<object>('spec/expectations.schema.json'));
@@ -59,13 +59,15 @@ export function parseExpectations(file: string, text: string): Expectations {
     throw new ExpectationsError(`invalid expectations file (schema spec/expectations.schema.json):\n  ${msgs.join('\n  ')}`);
   }
   const entries = (json as { expectations: ExpectationEntry[] }).expectations;
-  return { file, sha256: createHash('sha256').update(text).digest('hex'), entries };
+  return { file, sha256: createHash('sha256').update(bytes).digest('hex'), entries };
 }
 
 export function loadExpectations(file: string): Expectations {
-  let text: string;
+  let text: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    // Only a regular file is read: a FIFO or a device would block or never end.
+    if (!statSync(file).isFile()) throw new ExpectationsError(`expectations file ${file} is not a regular file`);
+    text = readFileSync(file);
   } catch (e) {
     throw new ExpectationsError(`cannot read expectations file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
@@ -79,10 +81,10 @@ export interface ExpectationVerdict {
 
 /** Applies expectations to check statuses; remembers which entries matched something. */
 export class ExpectationMatcher {
-  private readonly compiled: { entry: ExpectationEntry; re: RegExp; used: boolean }[];
+  private readonly compiled: { entry: ExpectationEntry; matches: GlobMatcher; used: boolean }[];
 
   constructor(readonly expectations: Expectations) {
-    this.compiled = expectations.entries.map((entry) => ({ entry, re: globToRegExp(entry.id), used: false }));
+    this.compiled = expectations.entries.map((entry) => ({ entry, matches: compileGlob(entry.id), used: false }));
   }
 
   /**
@@ -92,7 +94,7 @@ export class ExpectationMatcher {
    */
   apply(id: string, profile: ProfileName, status: CheckStatus): ExpectationVerdict | undefined {
     for (const c of this.compiled) {
-      if (!c.re.test(id)) continue;
+      if (!c.matches(id)) continue;
       if (c.entry.profiles && !c.entry.profiles.includes(profile)) continue;
       if (status !== 'pass' && c.entry.statuses && !c.entry.statuses.includes(status)) continue;
       c.used = true;

@@ -1,9 +1,10 @@
 /**
- * All report formats, rendered in memory from report.json and then written atomically,
- * so a run that fails while rendering leaves the previous report (or none) in place.
+ * All report formats, rendered in memory from report.json and then written as one set
+ * (reports/atomic-write.ts), so a run that fails while rendering or writing leaves the
+ * previous set in place, and a finished one leaves only its own files.
  */
 import type { ReportJson } from '../harness/results.js';
-import { writeReportFiles } from './atomic-write.js';
+import { checkReportDir, registerReportName, writeReportFiles } from './atomic-write.js';
 import type { RenderedFile } from './atomic-write.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
@@ -19,6 +20,10 @@ const FILES: Record<ReportFormat, { name: string; render: (r: ReportJson) => str
   md: { name: 'report.md', render: renderMarkdown },
   html: { name: 'report.html', render: renderHtml },
 };
+
+for (const f of Object.values(FILES)) registerReportName(f.name);
+
+export { checkReportDir };
 
 /** Parse "json,junit,md,html" (any subset, any order); returns an error message for unknown names. */
 export function parseFormats(text: string): ReportFormat[] | string {

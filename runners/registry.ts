@@ -6,7 +6,7 @@
  * This file only dispatches (the architecture test exempts it from the kernels' import
  * rules); it imports no runner module statically.
  */
-import type { Runner } from '../common/types.js';
+import type { ProfileName, Runner } from '../common/types.js';
 import { requireOptionalPackage } from '../common/optional-packages.js';
 
 export interface RunnerOptions {
@@ -14,8 +14,10 @@ export interface RunnerOptions {
   command?: string;
   /** module runner: path of the ES module that exports the implementation. */
   modulePath?: string;
-  /** Per-call time limit in milliseconds, for runners that enforce one themselves. */
-  timeoutMs?: number;
+  /** How long a process runner may take to get its implementation ready in init() (the harness's start-up allowance). */
+  startupMs?: number;
+  /** The profile to report as native when the implementation names none. */
+  profile?: ProfileName;
   [k: string]: unknown;
 }
 
@@ -49,11 +51,11 @@ const runners: Record<string, Entry> = {
     create: async (o) => (await import('./onnxruntime/index.js')).createRunner(o),
   },
   exec: {
-    summary: 'any program speaking exec protocol 1 on stdin/stdout (--command)',
+    summary: 'any program speaking exec protocol 1 or 2 on stdin/stdout (--command)',
     create: async (o) => (await import('./exec/index.js')).createRunner({ ...o, command: requiredString('exec', 'command', '--command', o) }),
   },
   module: {
-    summary: 'an ES module exporting smoothL1Loss (--module)',
+    summary: 'an ES module exporting smoothL1Loss (--module), run in a child process of its own',
     create: async (o) => (await import('./module/index.js')).createRunner({ ...o, modulePath: requiredString('module', 'modulePath', '--module', o) }),
   },
   'ascend-sim': {

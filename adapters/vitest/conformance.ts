@@ -14,14 +14,17 @@
  * (test/architecture.test.ts). The implementation it checks still sees only the call
  * arguments, never the expected outcome.
  */
-import { afterAll, beforeAll, describe, test } from 'vitest';
+import { relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LoadedCase, ProfileName, Runner, ToleranceLevel } from '../../common/types.js';
 import { tolerancesSpec } from '../../common/spec-data.js';
-import { filterCases, loadCorpus, materialize } from '../../harness/cases/index.js';
-import { Checker, type CheckOutcome } from '../../harness/check.js';
+import { filterCases, loadCorpus } from '../../harness/cases/index.js';
+import { runCase } from '../../harness/case-step.js';
+import { Checker, shellQuote } from '../../harness/check.js';
 import { ExpectationMatcher, loadExpectations } from '../../harness/expectations.js';
-import { callWithTimeout } from '../../harness/run.js';
-import { runnerFromFunction, type SmoothL1Function } from '../../runners/module/index.js';
+import type { CaseResultJson } from '../../harness/results.js';
+import { DEFAULT_STARTUP_MS, DEFAULT_TIMEOUT_MS, timeLimit } from '../../harness/time-limit.js';
+import { runnerFromFunction, type SmoothL1Function } from '../../runners/module/function.js';
 
 export interface ConformanceSuiteOptions {
   /** The documented platform whose behaviour is checked. Default 'cpu'. */
@@ -36,15 +39,15 @@ export interface ConformanceSuiteOptions {
   expectations?: string;
   /** Corpus folder. Default: the package's cases/. */
   casesDir?: string;
-  /** Per-case time limit. Default 10 000 ms. */
+  /** Per-case time limit (default: the harness's, harness/time-limit.ts). */
   timeoutMs?: number;
   /** Title of the generated describe block. */
   title?: string;
 }
 
-function explain(c: LoadedCase, o: CheckOutcome): string {
-  const lines = [`${c.id}: ${o.status}: ${o.reason}`];
-  const d = o.details;
+function explain(r: CaseResultJson): string {
+  const lines = [`${r.id}: ${r.status}: ${r.reason}`];
+  const d = r.details;
   if (d) {
     lines.push(`  expected: ${d.expected}`, `  actual:   ${d.actual}`);
     for (const e of d.elements ?? []) lines.push(`  [${e.index}] expected ${e.expected} in [${e.lo}, ${e.hi}], got ${e.actual} (${e.actualHex}), ${e.ulpError} ulp`);
@@ -55,20 +58,34 @@ function explain(c: LoadedCase, o: CheckOutcome): string {
 }
 
 /**
+ * The rerun hint of a generated test names the user's own test file and the case's test,
+ * not the CLI (which would check the in-repo CPU kernel, not this implementation).
+ */
+function vitestRerun(id: string): string {
+  const file = expect.getState().testPath;
+  return `npx vitest run ${file ? shellQuote(relative(process.cwd(), file) || file) : '<your test file>'} -t ${shellQuote(id)}`;
+}
+
+/**
  * Defines one vitest test per case of the corpus (after `filter`) that applies to the
- * profile. `impl` is a smoothL1Loss function (module runner signature) or a Runner.
+ * profile. `impl` is a smoothL1Loss function (module runner signature) or a Runner. It is
+ * called in the test's own process (use \`smoothl1 run --runner module\` to isolate code
+ * that may exit, hang or crash the process); it gets its own copy of the inputs, and its
+ * answer is checked by the same per-case step as \`smoothl1 run\` (harness/case-step.ts).
  */
 export function defineConformanceSuite(impl: SmoothL1Function | Runner, options: ConformanceSuiteOptions = {}): void {
   const profile = options.profile ?? 'cpu';
   const tolerance = options.tolerance ?? tolerancesSpec().default;
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const limit = timeLimit({ timeoutMs: options.timeoutMs });
   const runner: Runner = typeof impl === 'function' ? runnerFromFunction(impl) : impl;
   const all = options.casesDir ? loadCorpus(options.casesDir) : loadCorpus();
   const cases = filterCases(all, options.filter).filter((c) => c.profiles.includes(profile) && (options.select ? options.select(c) : true));
   if (cases.length === 0) throw new Error(`defineConformanceSuite: no case applies to profile ${profile}${options.filter ? ` with filter ${JSON.stringify(options.filter)}` : ''}`);
   const matcher = options.expectations ? new ExpectationMatcher(loadExpectations(options.expectations)) : undefined;
-  const checker = new Checker({ profile, tolerance, rerunPrefix: `npx smoothl1 run --profile ${profile} --tolerance ${tolerance}` });
+  const checker = new Checker({ profile, tolerance, rerunPrefix: '', rerun: vitestRerun });
   const title = options.title ?? `SmoothL1Loss conformance: ${runner.name} (profile ${profile}, ${tolerance})`;
+  // vitest's own limit must leave room for the harness's (and the check of a large case).
+  const testTimeout = limit.timeoutMs + limit.startupMs + 60_000;
 
   describe(title, () => {
     beforeAll(async () => {
@@ -79,16 +96,12 @@ export function defineConformanceSuite(impl: SmoothL1Function | Runner, options:
     });
     for (const c of cases) {
       test(c.id, async () => {
-        const args = materialize(c);
-        const answer = await callWithTimeout(runner, args, profile, c.id, timeoutMs);
-        // No stop signal is passed, so 'interrupted' cannot happen; the check keeps the types honest.
-        if (answer.kind === 'interrupted') throw new Error(`${c.id}: interrupted`);
-        const outcome = answer.kind === 'answer' ? checker.check(c, args, answer.result) : checker.unanswered(c, args, answer.kind, answer.message);
-        const verdict = matcher?.apply(c.id, profile, outcome.status);
-        if (verdict?.status === 'expected-failure') return;
-        if (verdict?.status === 'unexpected-pass') throw new Error(`${c.id}: listed as a known failure (${verdict.entry.reason}) but passed: remove it from ${options.expectations}`);
-        if (outcome.status !== 'pass') throw new Error(explain(c, outcome));
-      }, timeoutMs + 5_000);
+        const { result } = await runCase(c, { runner, checker, profile, limit, matcher, expectationsFile: options.expectations });
+        if (result.status === 'expected-failure' || result.status === 'pass') return;
+        throw new Error(explain(result));
+      }, testTimeout);
     }
   });
 }
+
+export { DEFAULT_TIMEOUT_MS, DEFAULT_STARTUP_MS };

@@ -9,22 +9,32 @@ import { floatFormat } from '../../common/float-format.js';
 import { isFloatDType } from '../../common/spec-data.js';
 import { numel, tensorToHex } from '../../common/tensor.js';
 import type { LoadedCase, OutcomeJson, TensorJson, ValueJson } from '../../common/types.js';
-import { CaseError, checkCorpus, defaultCasesDir, filterCases, formatProblem, loadCorpus, materializeTensor, shortestDecimal } from '../../harness/cases/index.js';
+import { CaseError, inspectCorpus, defaultCasesDir, filterCases, formatProblem, loadCorpus, materializeTensor, shortestDecimal } from '../../harness/cases/index.js';
+import { storedOutcomeProblems } from '../../harness/stored-outcomes.js';
 import { parseOptions, UsageError } from '../usage.js';
 
 function usage(): string {
   return `usage: smoothl1 cases <subcommand> [options]
 
 subcommands:
-  validate [--dir <d>]                       check every case file; lists every problem (exit 1 if any)
-  list [--json] [--filter <f>] [--dir <d>]   id, profiles and tags of each case
-  show <id> [--json] [--dir <d>]             one case: inputs in decimal and hex, expected outcome per profile
+  validate [--cases <d>]                       check every case file (schema, then its stored outcomes against
+                                               the oracle); lists every problem and ignored file (exit 1 if any problem)
+  list [--json] [--filter <f>] [--cases <d>]   id, profiles and tags of each case
+  show <id> [--json] [--cases <d>]             one case: inputs in decimal and hex, expected outcome per profile
+
+--cases <d> is the corpus folder (default: the package's cases/), as for 'smoothl1 run';
+--dir is an older name for it.
 
 A filter is a case-id glob ('*' within a folder, '**' across folders), a folder name or a
 tag from spec/tags.json ('dtype:*' globs tags); commas mean "or".`;
 }
 
-function corpusDir(opt: string | boolean | string[] | undefined): string {
+/** The options every cases subcommand takes: the corpus folder, as --cases (the name `run` uses) or its older alias --dir. */
+const CORPUS_OPTIONS = { cases: { type: 'string' }, dir: { type: 'string' } } as const;
+
+function corpusDir(options: Record<string, string | boolean | string[]>): string {
+  if (options.cases !== undefined && options.dir !== undefined) throw new UsageError('give the corpus folder once: --cases (or its older name --dir), not both');
+  const opt = options.cases ?? options.dir;
   const dir = typeof opt === 'string' ? resolve(opt) : defaultCasesDir();
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`cases folder '${dir}' does not exist`);
   return dir;
@@ -43,10 +53,13 @@ function loadOrReport(dir: string): LoadedCase[] | undefined {
 }
 
 function validate(argv: string[]): number {
-  const { options, positionals } = parseOptions(argv, { dir: { type: 'string' } });
+  const { options, positionals } = parseOptions(argv, { ...CORPUS_OPTIONS });
   if (positionals.length) throw new UsageError(`cases validate takes no arguments (got '${positionals[0]}')`);
-  const dir = corpusDir(options.dir);
-  const checks = checkCorpus(dir);
+  const dir = corpusDir(options);
+  const { checks, ignored } = inspectCorpus(dir);
+  // Schema-valid cases: their stored outcomes must be the ones the oracle derives.
+  for (const c of checks) if (c.case) c.problems.push(...storedOutcomeProblems(c.case));
+  for (const i of ignored) if (!i.expected) process.stdout.write(`ignored: ${i.path} (${i.why})\n`);
   let bad = 0;
   let problems = 0;
   for (const c of checks) {
@@ -64,9 +77,9 @@ function validate(argv: string[]): number {
 }
 
 function list(argv: string[]): number {
-  const { options, positionals } = parseOptions(argv, { dir: { type: 'string' }, json: { type: 'boolean' }, filter: { type: 'string' } });
+  const { options, positionals } = parseOptions(argv, { ...CORPUS_OPTIONS, json: { type: 'boolean' }, filter: { type: 'string' } });
   if (positionals.length) throw new UsageError(`cases list takes no arguments (got '${positionals[0]}'); use --filter`);
-  const cases = loadOrReport(corpusDir(options.dir));
+  const cases = loadOrReport(corpusDir(options));
   if (!cases) return 1;
   let selected: LoadedCase[];
   try {
@@ -151,9 +164,9 @@ function outcomeLines(o: OutcomeJson, indent: string): string[] {
 }
 
 function show(argv: string[]): number {
-  const { options, positionals } = parseOptions(argv, { dir: { type: 'string' }, json: { type: 'boolean' } });
+  const { options, positionals } = parseOptions(argv, { ...CORPUS_OPTIONS, json: { type: 'boolean' } });
   if (positionals.length !== 1) throw new UsageError('cases show needs exactly one case id (see smoothl1 cases list)');
-  const cases = loadOrReport(corpusDir(options.dir));
+  const cases = loadOrReport(corpusDir(options));
   if (!cases) return 1;
   const id = positionals[0].replace(/\.json$/, '').replace(/^cases\//, '');
   const c = cases.find((x) => x.id === id);

@@ -4,12 +4,12 @@
  * and, for outputs, the correctly rounded values and the accepted interval per element at
  * the chosen tolerance level, in decimal and hex.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { floatFormat } from '../../common/float-format.js';
 import { profileNames, tolerancesSpec } from '../../common/spec-data.js';
 import type { CallArgs, CaseInputsJson, FloatDType, OutcomeJson, ProfileName, ToleranceLevel } from '../../common/types.js';
-import { caseProblems, formatProblem, materialize, shortestDecimal, type CaseProblem } from '../../harness/cases/index.js';
+import { caseProblems, formatProblem, parseStrictJson, materialize, shortestDecimal, type CaseProblem } from '../../harness/cases/index.js';
 import type { ElementFailureJson } from '../../harness/results.js';
 import { acceptance, computeReference, expectOutcome } from '../../oracle/index.js';
 import { parseOptions, UsageError } from '../usage.js';
@@ -29,18 +29,16 @@ options:
 
 /** Reads and validates the file: a case, or a bare inputs object (validated as a case's inputs). */
 function readInputs(file: string): { inputs: CaseInputsJson; profiles?: ProfileName[] } | CaseProblem[] {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    if (!statSync(file).isFile()) throw new Error('not a regular file');
+    bytes = readFileSync(file);
   } catch (e) {
     throw new UsageError(`cannot read '${file}': ${(e as Error).message}`);
   }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    return [{ file, pointer: '', message: `not valid JSON: ${(e as Error).message}` }];
-  }
+  const parsed = parseStrictJson(bytes);
+  if (!parsed.ok) return [{ file, pointer: parsed.pointer, message: parsed.message }];
+  const doc = parsed.value;
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return [{ file, pointer: '', message: 'expected a JSON object: a case, or an inputs object with logits and labels' }];
   if ('inputs' in doc) {
     const problems = caseProblems(file, doc);

@@ -10,7 +10,7 @@ import type { CaseResultJson, ReportJson, TimingsJson } from '../../harness/resu
 import { summarize } from '../../harness/results.js';
 import { compareIds } from '../../harness/run.js';
 import { parseReport, ReportFormatError } from '../../reports/json.js';
-import { parseFormats, REPORT_FORMATS, writeReports } from '../../reports/index.js';
+import { checkReportDir, parseFormats, REPORT_FORMATS, writeReports } from '../../reports/index.js';
 import type { ReportFormat } from '../../reports/index.js';
 import { parseOptions, UsageError } from '../usage.js';
 
@@ -113,6 +113,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (positionals.length === 0) throw new UsageError('report merge: give one or more report.json files');
   if (o.output === undefined) throw new UsageError('report merge: -o <dir> (the folder for the merged reports) is required');
+  const dirProblem = checkReportDir(o.output as string);
+  if (dirProblem) throw new UsageError(`report merge: -o: ${dirProblem}`);
   let formats: ReportFormat[] = [...REPORT_FORMATS];
   if (o.formats !== undefined) {
     const f = parseFormats(o.formats as string);

@@ -1,30 +1,24 @@
 /**
  * `smoothl1 run`: check an implementation against the corpus and write the reports.
- * Exit codes: 0 no unexpected outcome, 1 an unexpected outcome (a failure not listed in
- * the expectations file, or a listed case that passed), an invalid corpus or a runner
- * that cannot start, 2 a usage error (bad arguments, unknown runner, missing or invalid
- * expectations file, a filter that matches nothing, a bad shard).
+ * This file reads the command line; cli/run/supervisor.ts runs the check (in a worker
+ * thread, so that signals are always answered) and owns the exit code:
+ * 0 only with a complete report in which every case met its expectation; 1 an unexpected
+ * outcome, an invalid corpus or a corpus defect, or a runner that cannot start; 2 a
+ * usage error (bad arguments, unknown runner, missing or invalid expectations file, a
+ * filter that matches nothing, a bad shard, an unusable report folder); 3 an internal
+ * error; 130 / 143 after SIGINT / SIGTERM (no report written, the previous one intact).
  */
-import { isAbsolute, relative, resolve } from 'node:path';
-import type { LoadedCase, ProfileName, ToleranceLevel } from '../../common/types.js';
-import { profileNames, readSpecJson, tolerancesSpec } from '../../common/spec-data.js';
-import { CaseError, compileFilter, defaultCasesDir, loadCorpus } from '../../harness/cases/index.js';
-import { CorpusDefectError, shellQuote } from '../../harness/check.js';
-import { ExpectationsError, loadExpectations } from '../../harness/expectations.js';
-import type { Expectations } from '../../harness/expectations.js';
-import type { CaseResultJson, ReportJson } from '../../harness/results.js';
-import { isUnexpected } from '../../harness/results.js';
-import { buildReport, runCases, RunInterrupted } from '../../harness/run.js';
-import { inShard, parseShard } from '../../harness/shard.js';
+import type { ProfileName, ToleranceLevel } from '../../common/types.js';
+import { profileNames, tolerancesSpec } from '../../common/spec-data.js';
+import { defaultCasesDir } from '../../harness/cases/index.js';
+import { parseShard } from '../../harness/shard.js';
 import type { Shard } from '../../harness/shard.js';
-import { createRunner, describeRunners, runnerNames, UnknownRunnerError } from '../../runners/registry.js';
-import { parseFormats, REPORT_FORMATS, writeReports } from '../../reports/index.js';
+import { DEFAULT_STARTUP_MS, DEFAULT_TIMEOUT_MS } from '../../harness/time-limit.js';
+import { describeRunners, runnerNames } from '../../runners/registry.js';
+import { parseFormats, REPORT_FORMATS } from '../../reports/index.js';
 import type { ReportFormat } from '../../reports/index.js';
-import { countBy, textTable, runLine } from '../../reports/tables.js';
-import { failureText } from '../../reports/text.js';
+import { superviseRun } from '../run/supervisor.js';
 import { parseOptions, UsageError } from '../usage.js';
-
-const DEFAULT_TIMEOUT_MS = 30_000;
 
 function usage(): string {
   return `usage: smoothl1 run [options]
@@ -45,13 +39,17 @@ ${describeRunners()}
   --report-dir <dir>     where to write reports (default ./smoothl1-report)
   --formats <list>       comma-separated subset of ${REPORT_FORMATS.join(',')} (default all)
   --timeout <ms>         time limit per call (default ${DEFAULT_TIMEOUT_MS})
+  --startup-timeout <ms> added to the time limit of a call that goes to a freshly (re)started
+                         implementation process (default ${DEFAULT_STARTUP_MS})
   --seed <n>             recorded in the report; seeds randomised extra cases only (the committed
                          corpus has fixed generator seeds, so it changes nothing there)
   --cases <dir>          corpus folder (default: the package's cases/)
   --no-timings           leave the timings section out of report.json (byte-identical reports)
   --quiet                no progress and no summary tables; failures and totals only
 
-exit codes: 0 no unexpected outcome, 1 unexpected outcomes, 2 usage error`;
+exit codes: 0 no unexpected outcome (complete report written), 1 unexpected outcomes, invalid
+corpus or a runner that cannot start, 2 usage error, 3 internal error, 130/143 interrupted
+by SIGINT/SIGTERM (no report written)`;
 }
 
 export interface ParsedRunArgs {
@@ -66,8 +64,13 @@ export interface ParsedRunArgs {
   reportDir: string;
   formats: ReportFormat[];
   timeoutMs: number;
+  startupMs: number;
+  /** Whether --startup-timeout was given (the rerun command repeats it then). */
+  startupGiven: boolean;
   seed: number | null;
   casesDir: string;
+  /** Whether --cases was given (the rerun command repeats it then). */
+  casesGiven: boolean;
   timings: boolean;
   quiet: boolean;
 }
@@ -86,6 +89,7 @@ export function parseRunArgs(argv: string[]): ParsedRunArgs | null {
     'report-dir': { type: 'string' },
     formats: { type: 'string' },
     timeout: { type: 'string' },
+    'startup-timeout': { type: 'string' },
     seed: { type: 'string' },
     cases: { type: 'string' },
     'no-timings': { type: 'boolean' },
@@ -119,12 +123,14 @@ export function parseRunArgs(argv: string[]): ParsedRunArgs | null {
     if (typeof f === 'string') throw new UsageError(f);
     formats = f;
   }
-  let timeoutMs = DEFAULT_TIMEOUT_MS;
-  if (o.timeout !== undefined) {
-    const t = o.timeout as string;
-    if (!/^[1-9][0-9]*$/.test(t) || Number(t) > 2_147_483_647) throw new UsageError(`--timeout must be a positive whole number of milliseconds (at most 2147483647), got '${t}'`);
-    timeoutMs = Number(t);
-  }
+  const ms = (name: string, fallback: number): number => {
+    const t = o[name] as string | undefined;
+    if (t === undefined) return fallback;
+    if (!/^[1-9][0-9]*$/.test(t) || Number(t) > 2_147_483_647) throw new UsageError(`--${name} must be a positive whole number of milliseconds (at most 2147483647), got '${t}'`);
+    return Number(t);
+  };
+  const timeoutMs = ms('timeout', DEFAULT_TIMEOUT_MS);
+  const startupMs = ms('startup-timeout', DEFAULT_STARTUP_MS);
   let seed: number | null = null;
   if (o.seed !== undefined) {
     const s = o.seed as string;
@@ -139,8 +145,11 @@ export function parseRunArgs(argv: string[]): ParsedRunArgs | null {
     reportDir: (o['report-dir'] as string | undefined) ?? 'smoothl1-report',
     formats,
     timeoutMs,
+    startupMs,
+    startupGiven: o['startup-timeout'] !== undefined,
     seed,
     casesDir: (o.cases as string | undefined) ?? defaultCasesDir(),
+    casesGiven: o.cases !== undefined,
     timings: !o['no-timings'],
     quiet: o.quiet === true,
   };
@@ -151,171 +160,11 @@ export function parseRunArgs(argv: string[]): ParsedRunArgs | null {
   return parsed;
 }
 
-/** Apply the filters (each must match something; together they must too) and the shard. */
-export function selectCases(corpus: LoadedCase[], filters: string[], shard: Shard | null): LoadedCase[] {
-  let selected = corpus;
-  for (const f of filters) {
-    let m: (c: LoadedCase) => boolean;
-    try {
-      m = compileFilter(f);
-    } catch (e) {
-      throw new UsageError(`--filter: ${(e as Error).message}`);
-    }
-    if (!corpus.some(m)) throw new UsageError(`--filter '${f}' matches no case (a filter is a case-id glob such as 'beta/*', a folder, or a tag such as 'dtype:float16')`);
-    selected = selected.filter(m);
-  }
-  if (selected.length === 0) throw new UsageError(`the filters ${filters.map((f) => `'${f}'`).join(' and ')} match no case together`);
-  return selected.filter((c) => inShard(c.id, shard));
-}
-
-/** Progress display: a bar on a TTY, a line every 10% otherwise, nothing when quiet. */
-function progress(quiet: boolean): { onResult: (r: CaseResultJson, done: number, total: number) => void; end: () => void } {
-  const tty = process.stderr.isTTY === true;
-  let bad = 0;
-  let lastTenth = 0;
-  let drawn = false;
-  return {
-    onResult(r, done, total) {
-      if (isUnexpected(r.status)) bad++;
-      if (quiet) return;
-      if (tty) {
-        const width = 30;
-        const filled = total === 0 ? width : Math.round((done / total) * width);
-        const cols = process.stderr.columns || 100; // 0 under some pseudo-terminals
-        const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${bad ? ` ${bad} unexpected` : ''} ${r.id}`;
-        process.stderr.write('\r\x1b[K' + line.slice(0, Math.max(20, cols - 1)));
-        drawn = true;
-      } else {
-        const tenth = Math.floor((done / total) * 10);
-        if (tenth > lastTenth || done === total) {
-          lastTenth = tenth;
-          process.stderr.write(`progress: ${done}/${total} cases (${Math.floor((done / total) * 100)}%), ${bad} unexpected so far\n`);
-        }
-      }
-    },
-    end() {
-      if (drawn) process.stderr.write('\r\x1b[K');
-    },
-  };
-}
-
-/** The console summary: totals, tables by area / dtype / reduction, then every unexpected outcome in full. */
-export function consoleSummary(report: ReportJson, quiet: boolean): string {
-  const out: string[] = [];
-  const s = report.summary;
-  if (!quiet) {
-    out.push(runLine(report), '');
-    for (const col of ['area', 'dtype', 'reduction'] as const) out.push(textTable(col, countBy(report.results, col)), '');
-  }
-  const unexpected = report.results.filter((r) => isUnexpected(r.status));
-  if (unexpected.length > 0) {
-    out.push(`${unexpected.length} unexpected outcome${unexpected.length === 1 ? '' : 's'}:`, '');
-    for (const r of unexpected) out.push(failureText(r), '');
-  }
-  if (report.expectations && report.expectations.unused.length > 0) {
-    out.push(`note: expectation entries that matched no case: ${report.expectations.unused.join(', ')}`, '');
-  }
-  out.push(
-    `${unexpected.length === 0 ? 'PASS' : 'FAIL'}: ${s.total} cases: ${s.passed} passed, ${s.failed} failed, ${s.expectedFailures} expected failures, ${s.unexpectedPasses} unexpected passes, ${s.skipped} skipped`,
-  );
-  return out.join('\n') + '\n';
-}
-
-function rerunPrefix(a: ParsedRunArgs, profile: ProfileName): string {
-  const parts = ['npx smoothl1 run', `--runner ${shellQuote(a.runner)}`];
-  if (a.command !== undefined) parts.push(`--command ${shellQuote(a.command)}`);
-  if (a.modulePath !== undefined) parts.push(`--module ${shellQuote(a.modulePath)}`);
-  parts.push(`--profile ${profile}`, `--tolerance ${a.tolerance}`);
-  if (a.expectationsFile !== undefined) parts.push(`--expectations ${shellQuote(a.expectationsFile)}`);
-  return parts.join(' ');
-}
-
 export async function main(argv: string[]): Promise<number> {
   const a = parseRunArgs(argv);
   if (a === null) {
     process.stdout.write(usage() + '\n');
     return 0;
   }
-  let expectations: Expectations | null = null;
-  if (a.expectationsFile !== undefined) {
-    try {
-      expectations = loadExpectations(a.expectationsFile);
-    } catch (e) {
-      if (e instanceof ExpectationsError) throw new UsageError(e.message);
-      throw e;
-    }
-  }
-  let corpus: LoadedCase[];
-  try {
-    corpus = loadCorpus(resolve(a.casesDir));
-  } catch (e) {
-    if (e instanceof CaseError) {
-      process.stderr.write(`smoothl1: the corpus is invalid, nothing was run:\n${e.message}\n`);
-      return 1;
-    }
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`--cases: no such folder ${a.casesDir}`);
-    throw e;
-  }
-  if (corpus.length === 0) throw new UsageError(`the corpus folder ${a.casesDir} holds no cases`);
-  const selected = selectCases(corpus, a.filters, a.shard);
-
-  let runner;
-  try {
-    runner = await createRunner(a.runner, { ...(a.command !== undefined ? { command: a.command } : {}), ...(a.modulePath !== undefined ? { modulePath: isAbsolute(a.modulePath) ? a.modulePath : resolve(a.modulePath) } : {}), timeoutMs: a.timeoutMs });
-  } catch (e) {
-    if (e instanceof UnknownRunnerError) throw new UsageError(e.message);
-    throw new UsageError(`cannot create runner '${a.runner}': ${(e as Error).message}`);
-  }
-  const profile = a.profile ?? runner.nativeProfile;
-  const show = progress(a.quiet);
-  let run;
-  // Ctrl-C / SIGTERM: stop after the call in flight is abandoned, close the runner (kill its
-  // processes), write no report (the previous one stays intact). A second Ctrl-C exits at once.
-  const stop = new AbortController();
-  const onInterrupt = () => {
-    if (stop.signal.aborted) process.exit(130);
-    stop.abort();
-  };
-  process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', onInterrupt);
-  try {
-    run = await runCases({ runner, cases: selected, profile, tolerance: a.tolerance, timeoutMs: a.timeoutMs, expectations, rerunPrefix: rerunPrefix(a, profile), onResult: show.onResult, signal: stop.signal });
-  } catch (e) {
-    process.removeListener('SIGINT', onInterrupt);
-    process.removeListener('SIGTERM', onInterrupt);
-    show.end();
-    if (e instanceof RunInterrupted) {
-      process.stderr.write(`smoothl1: ${e.message}; no report written\n`);
-      return 130;
-    }
-    if (e instanceof CorpusDefectError) {
-      process.stderr.write(`smoothl1: corpus defect, the run was stopped:\n${e.message}\n`);
-      return 1;
-    }
-    process.stderr.write(`smoothl1: runner '${runner.name}' failed: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 1;
-  }
-  process.removeListener('SIGINT', onInterrupt);
-  process.removeListener('SIGTERM', onInterrupt);
-  show.end();
-  const report = buildReport(
-    {
-      toolVersion: readSpecJson<{ version: string }>('package.json').version,
-      runner: { name: runner.name, version: runner.version },
-      profile,
-      tolerance: a.tolerance,
-      corpus,
-      filters: a.filters,
-      shard: a.shard,
-      seed: a.seed,
-      expectations,
-      timings: a.timings,
-    },
-    run,
-  );
-  const written = writeReports(a.reportDir, report, a.formats);
-  process.stdout.write(consoleSummary(report, a.quiet));
-  if (!a.quiet) process.stdout.write(`reports: ${written.map((p) => relative(process.cwd(), p) || p).join(', ')}\n`);
-  const s = report.summary;
-  return s.failed + s.unexpectedPasses > 0 ? 1 : 0;
+  return superviseRun(a);
 }

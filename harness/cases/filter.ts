@@ -7,7 +7,7 @@
  *   - it names a folder the case lies in ('beta' selects 'beta/...'), or
  *   - it equals one of the case's tags, or matches one as a glob ('dtype:*').
  */
-import { globToRegExp } from '../glob.js';
+import { compileGlob } from '../glob.js';
 
 export interface Filterable {
   id: string;
@@ -21,9 +21,9 @@ export function compileFilter(filter: string): (c: Filterable) => boolean {
     .filter((p) => p !== '');
   if (patterns.length === 0) throw new RangeError(`empty filter ${JSON.stringify(filter)}: expected a case-id glob or a tag`);
   const tests = patterns.map((p) => {
-    const rx = globToRegExp(p);
+    const matches = compileGlob(p);
     const folder = p.replace(/\/+$/, '');
-    return (c: Filterable) => rx.test(c.id) || c.id.startsWith(folder + '/') || c.tags.some((t) => t === p || rx.test(t));
+    return (c: Filterable) => matches(c.id) || c.id.startsWith(folder + '/') || c.tags.some((t) => t === p || matches(t));
   });
   return (c) => tests.some((t) => t(c));
 }

@@ -2,34 +2,27 @@
  * Loading the corpus: every cases/**\/*.json file is one case whose id is its path below
  * the corpus folder without ".json" (test262's "a test's path is its id").
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { packageRoot } from '../../common/spec-data.js';
 import type { CaseJson, LoadedCase } from '../../common/types.js';
 import { CaseError, type CaseProblem } from './errors.js';
+import { parseStrictJson } from './strict-json.js';
 import { caseProblems } from './validate.js';
+import { walkCorpus, type IgnoredEntry } from './walk.js';
 
 /** The committed corpus folder (<package root>/cases). */
 export function defaultCasesDir(): string {
   return join(packageRoot(), 'cases');
 }
 
-/** Folders below the corpus that hold code, not cases. */
-const SKIP_DIRS = new Set(['generate', 'node_modules']);
-
-/** All case files below `dir`, sorted by id so every listing and run has one order. */
+/** All case files below `dir`, sorted by id so every listing and run has one order (special files, links out and loops left out). */
 export function listCaseFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string, top: boolean): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) {
-        if (!(top && SKIP_DIRS.has(name))) walk(p, false);
-      } else if (name.endsWith('.json')) out.push(p);
-    }
-  };
-  walk(dir, true);
-  return out.sort((a, b) => (caseIdOf(dir, a) < caseIdOf(dir, b) ? -1 : 1));
+  return sortById(dir, walkCorpus(dir).files);
+}
+
+function sortById(dir: string, files: string[]): string[] {
+  return files.sort((a, b) => (caseIdOf(dir, a) < caseIdOf(dir, b) ? -1 : 1));
 }
 
 export function caseIdOf(dir: string, file: string): string {
@@ -46,22 +39,48 @@ export interface FileCheck {
 /** Parses and validates one case file; never throws for bad content (problems are returned). */
 export function checkCaseFile(file: string, dir: string): FileCheck {
   const id = caseIdOf(dir, file);
-  let doc: unknown;
+  let bytes: Buffer;
   try {
-    doc = JSON.parse(readFileSync(file, 'utf8'));
+    bytes = readFileSync(file);
   } catch (e) {
-    return { file, id, problems: [{ file, pointer: '', message: `not valid JSON: ${(e as Error).message}` }] };
+    return { file, id, problems: [{ file, pointer: '', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }] };
   }
+  const parsed = parseStrictJson(bytes);
+  if (!parsed.ok) return { file, id, problems: [{ file, pointer: parsed.pointer, message: parsed.message }] };
+  const doc = parsed.value;
   const problems = caseProblems(file, doc);
-  if (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(id)) problems.push({ file, pointer: '', message: `the case id '${id}' (its path) may use only letters, digits, '_', '.', '-' and '/'` });
+  const idProblem = caseIdProblem(id);
+  if (idProblem) problems.push({ file, pointer: '', message: idProblem });
   if (problems.length) return { file, id, problems };
   return { file, id, problems, case: { ...(doc as CaseJson), id, file } };
 }
 
+/** What is wrong with a case id (its path below the corpus), or undefined. */
+export function caseIdProblem(id: string): string | undefined {
+  if (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(id)) return `the case id '${id}' (its path) may use only letters, digits, '_', '.', '-' and '/'`;
+  if (id.split('/').some((seg) => seg === '.' || seg === '..')) return `the case id '${id}' (its path) has a '.' or '..' segment, which names a folder, not a case`;
+  return undefined;
+}
+
+export interface CorpusInspection {
+  /** One verdict per case file, and one per entry the walk rejected (special file, link out, loop). */
+  checks: FileCheck[];
+  /** Files and folders passed over (listed by `cases validate`, noted by `run`). */
+  ignored: IgnoredEntry[];
+}
+
+/** Walks and checks the whole corpus below `dir`. */
+export function inspectCorpus(dir: string = defaultCasesDir()): CorpusInspection {
+  const root = resolve(dir);
+  const walk = walkCorpus(root);
+  const checks = sortById(root, walk.files).map((f) => checkCaseFile(f, root));
+  for (const p of walk.problems) checks.push({ file: p.file, id: caseIdOf(root, p.file), problems: [p] });
+  return { checks, ignored: walk.ignored };
+}
+
 /** Checks every case file below `dir` and returns each file's verdict (for `cases validate`). */
 export function checkCorpus(dir: string = defaultCasesDir()): FileCheck[] {
-  const root = resolve(dir);
-  return listCaseFiles(root).map((f) => checkCaseFile(f, root));
+  return inspectCorpus(dir).checks;
 }
 
 /**

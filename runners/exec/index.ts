@@ -1,284 +1,227 @@
 /**
  * The exec runner: checks an implementation that runs as a separate, long-lived
- * process speaking spec/exec-protocol.md over stdin/stdout.
+ * process speaking spec/exec-protocol.md (protocol 1 or 2) over stdin/stdout.
  *
  * Requests are pipelined (up to `window` written ahead) and answered strictly in order,
  * so the oldest unanswered request is always the one the process is working on. That
- * makes every failure attributable: a crash, hang, garbage line, wrong seq/id or
- * half-written line fails exactly that case; the process is replaced and the requests
- * written after it are sent again to the new process, so no case is skipped or blamed
- * for another case's failure.
+ * makes every failure attributable: a crash, garbage line, wrong seq/id or half-written
+ * answer fails exactly that case; the process is replaced and the requests written after
+ * it are sent again to the new process, so no case is skipped or blamed for another
+ * case's failure. An answer that comes twice voids the case it repeats (ctx.invalidate).
+ *
+ * The runner owns no clock: the harness owns the one time limit and aborts ctx.signal,
+ * whereupon the process group is killed. The runner tells the harness (ctx.startingProcess)
+ * when a request goes to a process that has not answered anything yet, so the harness can
+ * add its start-up allowance.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { basename } from 'node:path';
 import { ImplementationCrash, ImplementationTimeout, type CrashDetails } from '../../common/runner-errors.js';
 import type { CallArgs, ProfileName, RunContext, Runner, RunnerResult } from '../../common/types.js';
 import { splitCommandLine } from './argv.js';
 import { LineSplitter } from './line-splitter.js';
-import { parseResponseLine } from './response-schema.js';
+import { ImplementationProcess } from './process.js';
+import { HelloError, type ExecRunnerOptions } from './options.js';
+import { answerBytesLimit, needsProtocol2, quote, requestChunks, unsendableInProtocol1, type Answered, type Pending } from './requests.js';
+import { parseResponseLine, type WireResponse } from './response-schema.js';
 import { TailBuffer } from './tail-buffer.js';
-import { argsToWire, tensorFromWire } from './wire.js';
+import { tensorFromWire, type ProtocolVersion } from './wire.js';
 
 export { splitCommandLine, CommandLineError } from './argv.js';
-
-export interface ExecRunnerOptions {
-  /** The command line (split like a shell would, but no shell runs it). */
-  command: string;
-  /** Per-case time limit in ms, counted from when the case becomes the oldest unanswered one. Default 10 000. */
-  timeoutMs?: number;
-  /** Extra time for the first answer of each process (interpreter and library start-up). Default 20 000. */
-  startupGraceMs?: number;
-  /** Requests written ahead of the answers. 1 = strict request/response. Default 16. */
-  window?: number;
-  /** The profile reported as the runner's native one. Default 'cpu'. */
-  profile?: ProfileName;
-  /** Working directory and environment of the process. */
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
-  /** Bytes of stderr kept (the tail). Default 64 KiB. */
-  stderrTailBytes?: number;
-  /** Called with each chunk of the process's stderr (e.g. to pass it through); stderr is drained regardless. */
-  onStderr?: (chunk: Buffer) => void;
-}
-
-interface Pending {
-  seq: number;
-  id: string;
-  line: string;
-  /** The process generation the request was written to (0 = not written yet). */
-  writtenTo: number;
-  /** Times it was sent again because a process exited cleanly without answering it. */
-  resent: number;
-  resolve: (r: RunnerResult) => void;
-  reject: (e: Error) => void;
-  unlisten: () => void;
-}
+export { HelloError, type ExecRunnerOptions } from './options.js';
+export { V1_MAX_TENSOR_CHARS } from './requests.js';
 
 interface Proc {
   gen: number;
-  child: ChildProcessWithoutNullStreams;
+  impl: ImplementationProcess;
   stderr: TailBuffer;
-  lines: LineSplitter;
-  /** Set once the process has written any stdout line (hello or answer): start-up is over. */
+  reader: LineSplitter;
+  /** Set once the process has written any line (hello or answer): start-up is over. */
   started: boolean;
+  protocol: ProtocolVersion;
+  /** The last requests it answered (not their arguments), so that a repeated answer voids the right case. */
+  answered: Answered[];
   dead: boolean;
-  exit: Promise<void>;
-}
-
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // A harness that exits (normally or on an uncaught error) takes its implementations along.
-  process.on('exit', () => {
-    for (const pid of liveGroups) killGroup(pid);
-  });
-}
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-}
-
-/** Quote a line for a message: JSON-escaped and cut to `max` characters. */
-function quote(s: string, max = 300): string {
-  const cut = s.length > max ? s.slice(0, max) + `... (${s.length} characters)` : s;
-  return JSON.stringify(cut);
 }
 
 export class ExecRunner implements Runner {
-  readonly nativeProfile: ProfileName;
+  readonly isolated = true;
   private readonly argv: string[];
-  private readonly timeoutMs: number;
-  private readonly startupGraceMs: number;
   private readonly window: number;
   private readonly tailBytes: number;
-  private helloName: string | undefined;
-  private helloVersion: string | undefined;
+  private hello: { name: string; version?: string; nativeProfile?: ProfileName } | undefined;
+  private helloWaiters: (() => void)[] = [];
   private proc: Proc | undefined;
   private gen = 0;
   private nextSeq = 1;
   private queue: Pending[] = [];
-  private headTimer: NodeJS.Timeout | undefined;
-  private headTimerFor: Pending | undefined;
   private closed = false;
   /** Process starts, for diagnostics and tests. */
   restarts = 0;
 
   constructor(private readonly opts: ExecRunnerOptions) {
-    this.argv = splitCommandLine(opts.command);
-    this.timeoutMs = opts.timeoutMs ?? 10_000;
-    this.startupGraceMs = opts.startupGraceMs ?? 20_000;
+    this.argv = opts.argv ?? splitCommandLine(opts.command);
     this.window = Math.max(1, opts.window ?? 16);
     this.tailBytes = opts.stderrTailBytes ?? 64 * 1024;
-    this.nativeProfile = opts.profile ?? 'cpu';
   }
 
   get name(): string {
-    return this.helloName ?? `exec:${this.argv.map((a, i) => (i === 0 ? basename(a) : a)).join(' ')}`;
+    return this.hello?.name ?? `exec:${this.argv.map((a, i) => (i === 0 ? basename(a) : a)).join(' ')}`;
   }
 
   get version(): string {
-    return this.helloVersion ?? 'unknown';
+    return this.hello?.version ?? 'unknown';
   }
 
-  /** Starts the process and fails clearly when the command cannot run at all. */
+  get nativeProfile(): ProfileName {
+    return this.hello?.nativeProfile ?? this.opts.profile ?? 'cpu';
+  }
+
+  /** Whether a process has introduced itself with a hello line. */
+  get helloReceived(): boolean {
+    return this.hello !== undefined;
+  }
+
+  /** Starts the process (once) and fails clearly when the command cannot run at all. */
   async init(): Promise<void> {
+    if (this.proc) return;
     const p = this.start();
     await new Promise<void>((resolve, reject) => {
-      p.child.once('spawn', () => resolve());
-      p.child.once('error', (e) => reject(new Error(`cannot start '${this.argv[0]}' (from --command ${quote(this.opts.command)}): ${e.message}`)));
+      p.impl.child.once('spawn', () => resolve());
+      p.impl.child.once('error', (e) => reject(new Error(`cannot start '${this.argv[0]}' (from --command ${quote(this.opts.command)}): ${e.message}`)));
     });
+    if (this.opts.helloWithinMs === undefined || this.hello) return;
+    const ok = await new Promise<boolean>((resolve) => {
+      const t = setTimeout(() => resolve(false), this.opts.helloWithinMs);
+      this.helloWaiters.push(() => {
+        clearTimeout(t);
+        resolve(true);
+      });
+    });
+    if (ok && this.hello) return;
+    const tail = p.stderr.text(4000).trim();
+    const how = p.dead ? 'ended' : `sent no hello within ${this.opts.helloWithinMs} ms`;
+    if (!p.dead) p.impl.kill();
+    throw new HelloError(`'${basename(this.argv[0])}' ${how} before it was ready${tail ? `:\n${tail}` : ''}`, tail);
   }
 
   run(args: CallArgs, ctx: RunContext): Promise<RunnerResult> {
     if (this.closed) return Promise.reject(new Error('exec runner: run() after close()'));
     const seq = this.nextSeq++;
-    const line = JSON.stringify({ protocol: 1, id: ctx.caseId, seq, profile: ctx.profile, args: argsToWire(args) }) + '\n';
     return new Promise<RunnerResult>((resolve, reject) => {
-      const req: Pending = { seq, id: ctx.caseId, line, writtenTo: 0, resent: 0, resolve, reject, unlisten: () => {} };
-      if (ctx.signal) {
-        if (ctx.signal.aborted) {
-          reject(new ImplementationTimeout(`case ${ctx.caseId}: aborted before it was sent`, this.timeoutMs));
-          return;
-        }
-        const onAbort = () => this.abort(req);
-        ctx.signal.addEventListener('abort', onAbort, { once: true });
-        req.unlisten = () => ctx.signal.removeEventListener('abort', onAbort);
+      const req: Pending = { seq, id: ctx.caseId, profile: ctx.profile, args, writtenTo: 0, resent: 0, held: false, ctx, resolve, reject, unlisten: () => {} };
+      if (ctx.signal.aborted) {
+        reject(new ImplementationTimeout(`case ${ctx.caseId}: aborted before it was sent`, 0));
+        return;
       }
+      const onAbort = () => this.abort(req);
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      req.unlisten = () => ctx.signal.removeEventListener('abort', onAbort);
       this.queue.push(req);
       this.pump();
     });
   }
 
+  /** End of input; bounded waits; the process group is killed if it lingers. */
   async close(): Promise<void> {
     this.closed = true;
-    this.clearHeadTimer();
     for (const r of this.queue.splice(0)) {
       r.unlisten();
       r.reject(new Error(`exec runner closed before case ${r.id} was answered`));
     }
     const p = this.proc;
-    this.proc = undefined;
     if (!p || p.dead) return;
-    // End of input asks the process to exit; give it 2 s, then kill the group.
-    p.child.stdin.end();
-    const timer = setTimeout(() => killGroup(p.child.pid!), 2000);
-    await p.exit;
-    clearTimeout(timer);
+    // Lines that still arrive (a late second answer) are read until the process is gone.
+    await p.impl.shutDown(2000);
+    this.proc = undefined;
   }
 
   // ---------------------------------------------------------------------------
 
   private start(): Proc {
-    installExitHook();
     const gen = ++this.gen;
     this.restarts++;
-    const child = spawn(this.argv[0], this.argv.slice(1), {
-      cwd: this.opts.cwd,
-      env: this.opts.env ?? process.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      // Own process group: a timeout kills the implementation and anything it started.
-      detached: true,
-    });
     const stderr = new TailBuffer(this.tailBytes);
-    const p: Proc = {
+    let p: Proc;
+    const impl = new ImplementationProcess(this.argv, { cwd: this.opts.cwd, env: this.opts.env, answerFd: this.opts.answerFd }, {
+      onAnswerBytes: (c) => {
+        if (this.proc === p) p.reader.push(c);
+      },
+      onDiagnostics: (c) => {
+        stderr.push(c);
+        this.opts.onStderr?.(c);
+      },
+      onGone: (code, signal, why) => this.onGone(p, code, signal, why),
+    });
+    p = {
       gen,
-      child,
+      impl,
       stderr,
       started: false,
+      protocol: 1,
+      answered: [],
       dead: false,
-      lines: new LineSplitter(
+      reader: new LineSplitter(
         (l) => this.onLine(p, l),
         (n) => this.protocolFailure(p, `wrote a line longer than ${n} bytes without a newline`),
       ),
-      exit: new Promise<void>((resolve) => child.once('close', () => resolve())),
     };
-    if (child.pid !== undefined) liveGroups.add(child.pid);
-    child.stdout.on('data', (c: Buffer) => {
-      if (this.proc === p) p.lines.push(c);
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr.push(c);
-      this.opts.onStderr?.(c);
-    });
-    // EPIPE after the process died: the 'close' handler reports it.
-    child.stdin.on('error', () => {});
-    child.on('error', (e) => {
-      // Spawn failure (e.g. ENOENT): no 'close' follows a failed spawn on every Node
-      // version, so report it here.
-      if (child.pid === undefined) this.onClose(p, null, null, `could not be started: ${e.message}`);
-    });
-    child.once('close', (code, signal) => this.onClose(p, code, signal));
     this.proc = p;
     return p;
   }
 
-  /** Write what the window allows and make sure the head has a timer. */
+  /** Write what the window allows, in order, each in the framing the process speaks. */
   private pump(): void {
     if (this.closed || this.queue.length === 0) return;
     if (!this.proc || this.proc.dead) this.start();
     const p = this.proc!;
     let inFlight = 0;
+    const unsendable: Pending[] = [];
     for (const r of this.queue) {
       if (r.writtenTo === p.gen) {
         inFlight++;
         continue;
       }
       if (inFlight >= this.window) break;
+      if (p.protocol === 1 && needsProtocol2(r.args)) {
+        // Only a protocol 2 hello can make this request sendable; until the process has
+        // said anything, wait for it (the harness's clock, with its start-up allowance, runs).
+        if (!p.started) {
+          r.held = true;
+          r.ctx.startingProcess?.();
+          break;
+        }
+        unsendable.push(r);
+        continue;
+      }
+      r.held = false;
       r.writtenTo = p.gen;
-      p.child.stdin.write(r.line);
+      for (const chunk of requestChunks(r, p.protocol)) p.impl.stdin.write(chunk);
+      if (!p.started) r.ctx.startingProcess?.();
       inFlight++;
     }
-    this.armHeadTimer();
+    for (const r of unsendable) {
+      this.remove(r);
+      r.reject(unsendableInProtocol1(r));
+    }
   }
 
-  private armHeadTimer(): void {
-    const head = this.queue[0];
-    if (!head || this.headTimerFor === head) return;
-    this.clearHeadTimer();
-    const p = this.proc;
-    const limit = this.timeoutMs + (p && !p.started ? this.startupGraceMs : 0);
-    this.headTimerFor = head;
-    this.headTimer = setTimeout(() => {
-      this.headTimer = undefined;
-      this.headTimerFor = undefined;
-      if (this.queue[0] !== head) return;
-      // The process working on the head now (it may have been replaced since arming).
-      const now = this.proc;
-      const tail = now?.stderr.text(2000);
-      this.failHead(new ImplementationTimeout(`case ${head.id}: no answer within ${limit} ms; the process was killed`, limit, tail));
-      if (now) this.retire(now);
-      this.pump();
-    }, limit);
-  }
-
-  private clearHeadTimer(): void {
-    if (this.headTimer) clearTimeout(this.headTimer);
-    this.headTimer = undefined;
-    this.headTimerFor = undefined;
+  private remove(r: Pending): void {
+    const i = this.queue.indexOf(r);
+    if (i >= 0) this.queue.splice(i, 1);
+    r.unlisten();
   }
 
   private failHead(e: Error): void {
-    const head = this.queue.shift();
+    const head = this.queue[0];
     if (!head) return;
-    this.clearHeadTimer();
-    head.unlisten();
+    this.remove(head);
     head.reject(e);
   }
 
   /** Kill a process we no longer trust; its later events are ignored (this.proc moved on). */
   private retire(p: Proc): void {
     if (this.proc === p) this.proc = undefined;
-    if (!p.dead && p.child.pid !== undefined) killGroup(p.child.pid);
+    if (!p.dead) p.impl.kill();
     // Requests already written to it must go to the next process.
     for (const r of this.queue) if (r.writtenTo === p.gen) r.writtenTo = 0;
   }
@@ -290,11 +233,15 @@ export class ExecRunner implements Runner {
   private protocolFailure(p: Proc, what: string): void {
     if (this.proc !== p) return;
     const head = this.queue[0];
-    const msg = head
-      ? `case ${head.id} (seq ${head.seq}): the implementation ${what}`
-      : `the implementation ${what} while no request was outstanding`;
-    if (head) this.failHead(new ImplementationCrash(msg, this.crashDetails(p, 'protocol')));
-    else p.stderr.push(Buffer.from(`\n[smoothl1 exec runner: ${msg}; process restarted]\n`));
+    if (head && head.writtenTo === p.gen) this.failHead(new ImplementationCrash(`case ${head.id} (seq ${head.seq}): the implementation ${what}`, this.crashDetails(p, 'protocol')));
+    else p.stderr.push(Buffer.from(`\n[smoothl1 exec runner: the implementation ${what} while no request was outstanding; process restarted]\n`));
+    this.retire(p);
+    this.pump();
+  }
+
+  /** A case already answered turns out not to be: the process sent something for it again, or after it. */
+  private voidAnswered(p: Proc, r: Answered, what: string): void {
+    r.ctx.invalidate?.(new ImplementationCrash(`case ${r.id} (seq ${r.seq}): the implementation ${what} (a protocol violation)`, this.crashDetails(p, 'protocol')));
     this.retire(p);
     this.pump();
   }
@@ -304,74 +251,94 @@ export class ExecRunner implements Runner {
     p.started = true;
     const parsed = parseResponseLine(line);
     if (!parsed.ok) return this.protocolFailure(p, `wrote a stdout line that is ${parsed.reason}: ${quote(line)}`);
-    const v = parsed.value;
+    const v: WireResponse = parsed.value;
     if ('hello' in v) {
-      this.helloName = v.hello.name;
-      this.helloVersion = v.hello.version ?? this.helloVersion;
+      p.protocol = v.protocol;
+      this.hello = { ...v.hello, version: v.hello.version ?? this.hello?.version };
+      for (const w of this.helloWaiters.splice(0)) w();
+      this.pump();
       return;
     }
+    if (p.protocol === 1 && ('crash' in v || ('output' in v && 'bytes' in v.output))) {
+      return this.protocolFailure(p, `sent a protocol 2 answer (${'crash' in v ? 'crash' : 'raw bytes'}) without a protocol 2 hello: ${quote(line)}`);
+    }
+    const repeated = p.answered.find((r) => r.seq === v.seq);
+    if (repeated) return this.voidAnswered(p, repeated, `answered seq ${v.seq} (id ${quote(v.id)}) a second time`);
     const head = this.queue[0];
-    if (!head || head.writtenTo !== p.gen) return this.protocolFailure(p, `answered seq ${v.seq} (id ${quote(v.id)}) that was never asked`);
+    if (!head || head.writtenTo !== p.gen) {
+      const last = p.answered[p.answered.length - 1];
+      if (last) return this.voidAnswered(p, last, `sent an unsolicited response (seq ${v.seq}, id ${quote(v.id)}) after answering it`);
+      return this.protocolFailure(p, `answered seq ${v.seq} (id ${quote(v.id)}) that was never asked`);
+    }
     if (v.seq !== head.seq || v.id !== head.id) {
       return this.protocolFailure(p, `answered seq ${v.seq} id ${quote(v.id)} where seq ${head.seq} id ${quote(head.id)} was expected`);
     }
-    this.queue.shift();
-    this.clearHeadTimer();
-    head.unlisten();
-    if ('error' in v) {
-      head.resolve({ kind: 'error', errorType: v.error.type, message: v.error.message });
-    } else {
-      try {
-        head.resolve({ kind: 'output', tensor: tensorFromWire(v.output) });
-      } catch (e) {
-        // The stream is still in step; only this answer is unusable.
-        head.reject(new ImplementationCrash(`case ${head.id}: ${(e as Error).message}`, this.crashDetails(p, 'protocol')));
-      }
+    if ('output' in v && 'bytes' in v.output) {
+      const limit = answerBytesLimit(head.args);
+      if (v.output.bytes > limit) return this.protocolFailure(p, `announced ${v.output.bytes} output bytes, more than any answer to this request can need (${limit})`);
+      const output = v.output;
+      p.reader.expectPayloads([output.bytes], ([bytes]) => {
+        if (this.proc !== p || this.queue[0] !== head) return;
+        this.answer(p, head, () => ({ kind: 'output', tensor: tensorFromWire(output, bytes) }));
+      });
+      return;
+    }
+    if ('crash' in v) return this.answer(p, head, () => { throw new ImplementationCrash(`case ${head.id}: ${v.crash.message}`, this.crashDetails(p, 'adapter')); });
+    if ('error' in v) return this.answer(p, head, () => ({ kind: 'error', errorType: v.error.type, message: v.error.message }));
+    return this.answer(p, head, () => ({ kind: 'output', tensor: tensorFromWire(v.output) }));
+  }
+
+  /** Settles the head with what `result` gives (an answer, or a thrown crash); the stream stays in step either way. */
+  private answer(p: Proc, head: Pending, result: () => RunnerResult): void {
+    this.remove(head);
+    p.answered.push({ seq: head.seq, id: head.id, ctx: head.ctx });
+    if (p.answered.length > 16) p.answered.shift();
+    try {
+      head.resolve(result());
+    } catch (e) {
+      head.reject(e instanceof ImplementationCrash ? e : new ImplementationCrash(`case ${head.id}: ${(e as Error).message}`, this.crashDetails(p, 'protocol')));
     }
     this.pump();
   }
 
-  private onClose(p: Proc, code: number | null, signal: NodeJS.Signals | null, why?: string): void {
+  private onGone(p: Proc, code: number | null, signal: NodeJS.Signals | null, why?: string): void {
     if (p.dead) return;
     p.dead = true;
-    if (p.child.pid !== undefined) liveGroups.delete(p.child.pid);
+    for (const w of this.helloWaiters.splice(0)) w();
     if (this.proc !== p) return;
     this.proc = undefined;
     const head = this.queue[0];
     if (head && head.writtenTo === p.gen) {
-      const fragment = p.lines.pending();
-      // A clean exit (code 0, no half-written line) may just be a process that stops after
+      const fragment = p.reader.pending();
+      // A clean exit (code 0, nothing half-written) may just be a process that stops after
       // some requests, or one that never saw this one: send it once more to a new process.
       // Only a second clean exit without an answer counts as this case's crash.
       const clean = why === undefined && code === 0 && signal === null && fragment === '';
-      if (clean && head.resent === 0) {
+      if (clean && head.resent === 0 && this.opts.resendAfterCleanExit !== false) {
         for (const r of this.queue) if (r.writtenTo === p.gen) r.writtenTo = 0;
         head.resent++;
-        this.clearHeadTimer();
         this.pump();
         return;
       }
       const how = why ?? (signal ? `was killed by signal ${signal}` : `exited with code ${code}`);
-      const again = clean ? ' (also after being sent again to a new process)' : '';
+      const again = clean && head.resent > 0 ? ' (also after being sent again to a new process)' : '';
       const msg = fragment
-        ? `case ${head.id} (seq ${head.seq}): the process ${how} in the middle of a line: ${quote(fragment)}`
+        ? `case ${head.id} (seq ${head.seq}): the process ${how} in the middle of an answer: ${quote(fragment)}`
         : `case ${head.id} (seq ${head.seq}): the process ${how} before answering${again}`;
-      const tail = p.stderr.text(2000);
-      this.failHead(new ImplementationCrash(tail ? `${msg}\nstderr (last part):\n${tail}` : msg, this.crashDetails(p, why ? 'spawn' : 'exit', code, signal)));
+      this.failHead(new ImplementationCrash(msg, this.crashDetails(p, why ? 'spawn' : 'exit', code, signal)));
     }
     for (const r of this.queue) if (r.writtenTo === p.gen) r.writtenTo = 0;
     this.pump();
   }
 
   private abort(req: Pending): void {
-    const i = this.queue.indexOf(req);
-    if (i < 0) return;
-    this.queue.splice(i, 1);
-    if (this.headTimerFor === req) this.clearHeadTimer();
+    if (!this.queue.includes(req)) return;
+    this.remove(req);
     const p = this.proc;
     // The process may be working on it (or will): start over without it.
     if (req.writtenTo !== 0 && p && req.writtenTo === p.gen) this.retire(p);
-    req.reject(new ImplementationTimeout(`case ${req.id}: abandoned by the harness (time limit)`, this.timeoutMs, p?.stderr.text(2000)));
+    const why = req.held ? ': its tensors need exec protocol 2 and the process has sent no hello saying it speaks it' : '; the process was killed';
+    req.reject(new ImplementationTimeout(`case ${req.id}: abandoned at the time limit${req.writtenTo === 0 && !req.held ? ' before it was sent' : why}`, 0, p?.stderr.text(4000)));
     this.pump();
   }
 }

@@ -8,9 +8,10 @@ import { readSpecJson } from '../../common/spec-data.js';
 import type { WireTensor } from './wire.js';
 
 export type WireResponse =
-  | { protocol: 1; hello: { name: string; version?: string } }
+  | { protocol: 1 | 2; hello: { name: string; version?: string; nativeProfile?: 'cpu' | 'gpu' | 'ascend' } }
   | { seq: number; id: string; output: WireTensor }
-  | { seq: number; id: string; error: { type: string; message: string } };
+  | { seq: number; id: string; error: { type: string; message: string } }
+  | { seq: number; id: string; crash: { message: string } };
 
 let validate: ValidateFunction | undefined;
 

@@ -1,14 +1,18 @@
 /**
  * Encoding of call arguments and results on the exec protocol's wire
- * (spec/exec-protocol.md "Values"): tensors as base64 of little-endian element bytes,
- * floats as exact decimal strings. Element sizes and storage come from
- * spec/dtypes.json, never from a table here.
+ * (spec/exec-protocol.md "Values"): floats as exact decimal strings; tensors as base64 of
+ * little-endian element bytes inside the JSON line (protocol 1), or as a byte count in the
+ * JSON line with the raw bytes following it (protocol 2). Element sizes and storage come
+ * from spec/dtypes.json, never from a table here. Both sides use this module: the suite
+ * (runners/exec/index.ts) and the JavaScript implementation side (runners/exec/serve.ts).
  */
 import { endianness } from 'node:os';
 import { dtypesSpec, isKnownDType } from '../../common/spec-data.js';
+import { storageClass, valuesPerElement } from '../../common/result-shape.js';
 import type { ArgValue, CallArgs, DType, Tensor, TensorData } from '../../common/types.js';
 
-export interface WireTensor { type: 'tensor'; dtype: DType; shape: number[]; data: string }
+/** A tensor in protocol 1 (base64 in the line) or protocol 2 (`bytes` raw bytes after the line). */
+export type WireTensor = { type: 'tensor'; dtype: DType; shape: number[]; data: string } | { type: 'tensor'; dtype: DType; shape: number[]; bytes: number };
 export type WireValue =
   | WireTensor
   | { type: 'float'; value: string }
@@ -18,21 +22,24 @@ export type WireValue =
   | { type: 'none' }
   | { type: 'list'; value: unknown[] };
 export type WireArgs = { logits: WireValue; labels: WireValue; beta?: WireValue; reduction?: WireValue };
+export type ProtocolVersion = 1 | 2;
+/** The argument names in wire order: protocol 2 payloads follow the line in this order. */
+export const ARG_ORDER = ['logits', 'labels', 'beta', 'reduction'] as const;
 
 // Typed arrays use the host's byte order; the wire is little-endian. Every platform
 // Node 20 ships for is little-endian, so refuse loudly rather than carry a swap path
 // nobody can test.
 if (endianness() !== 'LE') throw new Error('runners/exec: the exec protocol needs a little-endian host');
 
-function storageOf(dtype: DType): { bytes: number; storage: string } {
+/** Bytes per element of a dtype on the wire. */
+export function elementBytes(dtype: DType): number {
   const spec = dtypesSpec();
-  const info = (spec.float as Record<string, { bits: number; storage: string }>)[dtype] ??
-    (spec.other as Record<string, { bits: number; storage: string }>)[dtype];
+  const info = (spec.float as Record<string, { bits: number }>)[dtype] ?? (spec.other as Record<string, { bits: number }>)[dtype];
   if (!info) throw new Error(`unknown dtype '${dtype}' (spec/dtypes.json lists the known ones)`);
-  return { bytes: info.bits / 8, storage: info.storage };
+  return info.bits / 8;
 }
 
-function numel(shape: number[]): number {
+export function numel(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
@@ -45,15 +52,29 @@ export function floatToWire(x: number): string {
   return String(x);
 }
 
-export function tensorToWire(t: Tensor): WireTensor {
+/** The tensor's element bytes, without copying. */
+export function tensorBytes(t: Tensor): Buffer {
   const d = t.data;
-  const bytes = Buffer.from(d.buffer, d.byteOffset, d.byteLength);
-  return { type: 'tensor', dtype: t.dtype, shape: [...t.shape], data: bytes.toString('base64') };
+  return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
 }
 
-export function valueToWire(v: ArgValue): WireValue {
+/** Protocol 1 form: base64 in the line. */
+export function tensorToWire(t: Tensor): WireTensor {
+  return { type: 'tensor', dtype: t.dtype, shape: [...t.shape], data: tensorBytes(t).toString('base64') };
+}
+
+/**
+ * The value in a given protocol's form; for protocol 2 tensors, their bytes are appended
+ * to `payloads` (they follow the line in argument order).
+ */
+export function valueToWire(v: ArgValue, protocol: ProtocolVersion = 1, payloads: Buffer[] = []): WireValue {
   switch (v.type) {
-    case 'tensor': return tensorToWire(v.tensor);
+    case 'tensor': {
+      if (protocol === 1) return tensorToWire(v.tensor);
+      const bytes = tensorBytes(v.tensor);
+      payloads.push(bytes);
+      return { type: 'tensor', dtype: v.tensor.dtype, shape: [...v.tensor.shape], bytes: bytes.length };
+    }
     case 'float': return { type: 'float', value: floatToWire(v.value) };
     case 'int': return { type: 'int', value: v.value.toString() };
     case 'bool': return { type: 'bool', value: v.value };
@@ -64,34 +85,86 @@ export function valueToWire(v: ArgValue): WireValue {
 }
 
 /** Only the keys the case gives: a missing beta/reduction must reach the implementation as missing. */
-export function argsToWire(args: CallArgs): WireArgs {
-  const w: WireArgs = { logits: valueToWire(args.logits), labels: valueToWire(args.labels) };
-  if (args.beta !== undefined) w.beta = valueToWire(args.beta);
-  if (args.reduction !== undefined) w.reduction = valueToWire(args.reduction);
+export function argsToWire(args: CallArgs, protocol: ProtocolVersion = 1, payloads: Buffer[] = []): WireArgs {
+  const w: WireArgs = { logits: valueToWire(args.logits, protocol, payloads), labels: valueToWire(args.labels, protocol, payloads) };
+  if (args.beta !== undefined) w.beta = valueToWire(args.beta, protocol, payloads);
+  if (args.reduction !== undefined) w.reduction = valueToWire(args.reduction, protocol, payloads);
   return w;
 }
 
-/** Decodes a schema-valid wire tensor; throws a message naming what is inconsistent. */
-export function tensorFromWire(w: WireTensor): Tensor {
-  if (!isKnownDType(w.dtype)) throw new Error(`output dtype '${w.dtype}' is not a known dtype`);
-  const { bytes, storage } = storageOf(w.dtype);
-  const n = numel(w.shape);
-  const raw = Buffer.from(w.data, 'base64');
-  if (raw.length !== n * bytes) {
-    throw new Error(`output data has ${raw.length} bytes but dtype ${w.dtype} shape [${w.shape.join(', ')}] needs ${n} x ${bytes} = ${n * bytes}`);
+/** Characters of a protocol 1 JSON line for these arguments' tensors (base64 grows bytes by 4/3). */
+export function base64Chars(args: CallArgs): number {
+  let n = 0;
+  for (const k of ARG_ORDER) {
+    const v = args[k];
+    if (v?.type === 'tensor') n += Math.ceil(v.tensor.data.byteLength / 3) * 4;
   }
-  // Copy into a fresh, aligned ArrayBuffer (Buffer pool slices may be misaligned).
-  const ab = new ArrayBuffer(raw.length);
-  new Uint8Array(ab).set(raw);
+  return n;
+}
+
+/** A tensor from its dtype, shape and element bytes; throws a message naming what is inconsistent. */
+export function tensorFromBytes(dtype: string, shape: number[], raw: Uint8Array): Tensor {
+  if (!isKnownDType(dtype)) throw new Error(`output dtype '${dtype}' is not a known dtype`);
+  const size = elementBytes(dtype);
+  const n = numel(shape);
+  if (raw.length !== n * size) {
+    throw new Error(`output data has ${raw.length} bytes but dtype ${dtype} shape [${shape.join(', ')}] needs ${n} x ${size} = ${n * size}`);
+  }
+  // A typed array needs an aligned offset; copy only when the bytes are not aligned.
+  const ctor = storageClass(dtype) as unknown as { new (b: ArrayBufferLike, o: number, l: number): TensorData; BYTES_PER_ELEMENT: number; new (n: number): TensorData };
+  const length = n * valuesPerElement(dtype);
   let data: TensorData;
-  switch (storage) {
-    case 'uint16': data = new Uint16Array(ab); break;
-    case 'float32': data = new Float32Array(ab); break;
-    case 'float64': data = new Float64Array(ab); break;
-    case 'int32': data = new Int32Array(ab); break;
-    case 'bigint64': data = new BigInt64Array(ab); break;
-    case 'uint8': data = new Uint8Array(ab); break;
-    default: throw new Error(`spec/dtypes.json: unknown storage '${storage}' for ${w.dtype}`);
+  if (raw.byteOffset % ctor.BYTES_PER_ELEMENT === 0) data = new ctor(raw.buffer, raw.byteOffset, length);
+  else {
+    const ab = new ArrayBuffer(raw.length);
+    new Uint8Array(ab).set(raw);
+    data = new ctor(ab, 0, length);
   }
-  return { dtype: w.dtype, shape: [...w.shape], data };
+  return { dtype, shape: [...shape], data };
+}
+
+/**
+ * Decodes a schema-valid wire tensor: base64 `data`, or (protocol 2) the raw bytes that
+ * followed its line, passed as `payload`.
+ */
+export function tensorFromWire(w: WireTensor, payload?: Uint8Array): Tensor {
+  if ('data' in w) {
+    // Copy into a fresh, aligned ArrayBuffer (Buffer pool slices may be misaligned).
+    const raw = Buffer.from(w.data, 'base64');
+    const own = new Uint8Array(new ArrayBuffer(raw.length));
+    own.set(raw);
+    return tensorFromBytes(w.dtype, w.shape, own);
+  }
+  if (!payload) throw new Error('a protocol 2 tensor without its bytes');
+  return tensorFromBytes(w.dtype, w.shape, payload);
+}
+
+/** Reads a wire value back (the implementation side); tensor payloads are taken in order from `payloads`. */
+export function valueFromWire(v: WireValue, payloads: Uint8Array[] = []): ArgValue {
+  switch (v.type) {
+    case 'tensor': return { type: 'tensor', tensor: tensorFromWire(v, 'bytes' in v ? payloads.shift() : undefined) };
+    case 'float': return { type: 'float', value: v.value === 'nan' ? NaN : v.value === 'inf' ? Infinity : v.value === '-inf' ? -Infinity : Number(v.value) };
+    case 'int': return { type: 'int', value: BigInt(v.value) };
+    case 'bool': return { type: 'bool', value: v.value };
+    case 'str': return { type: 'str', value: v.value };
+    case 'none': return { type: 'none' };
+    case 'list': return { type: 'list', value: v.value };
+  }
+}
+
+export function argsFromWire(w: WireArgs, payloads: Uint8Array[] = []): CallArgs {
+  const args: CallArgs = { logits: valueFromWire(w.logits, payloads), labels: valueFromWire(w.labels, payloads) };
+  if (w.beta !== undefined) args.beta = valueFromWire(w.beta, payloads);
+  if (w.reduction !== undefined) args.reduction = valueFromWire(w.reduction, payloads);
+  return args;
+}
+
+/** Byte counts of the protocol 2 payloads that follow a request line, in order. */
+export function payloadSizes(w: WireArgs): number[] {
+  const out: number[] = [];
+  for (const k of ARG_ORDER) {
+    const v = w[k];
+    if (v?.type === 'tensor' && 'bytes' in v) out.push(v.bytes);
+  }
+  return out;
 }

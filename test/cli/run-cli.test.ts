@@ -74,7 +74,8 @@ describe('smoothl1 run: outcomes and reports', () => {
     expect(r.stdout).toMatch(/WRONG-VALUE {2}reductions\/mean/);
     expect(r.stdout).toContain(`expected ${Math.fround(1 / 6)} (0x3e2aaaab)`); // float32(1/6)
     expect(r.stdout).toContain('got 0.25 (0x3e800000)');
-    expect(r.stdout).toContain(`rerun:    npx smoothl1 run --runner module --module ${bad} --profile cpu --tolerance standard --filter reductions/mean`);
+    // The rerun command carries everything that can change the outcome.
+    expect(r.stdout).toContain(`rerun:    npx smoothl1 run --runner module --module ${bad} --cases ${cases} --profile cpu --tolerance standard --timeout 30000 --filter reductions/mean`);
     expect(r.stdout).toMatch(/^FAIL: 3 cases: 2 passed, 1 failed/m);
     expect(r.stdout).toMatch(/^area +total +pass +fail +xfail +xpass +skip$/m);
     writeFileSync(known, JSON.stringify({ expectations: [{ id: 'reductions/mean', reason: 'bug 7' }] }));
@@ -141,19 +142,19 @@ describe('smoothl1 run: outcomes and reports', () => {
     const r = await runCli(runMain, ['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/--expectations <file>/);
-    expect(r.stdout).toMatch(/exit codes: 0 no unexpected outcome, 1 unexpected outcomes, 2 usage error/);
+    expect(r.stdout).toMatch(/exit codes: 0 no unexpected outcome \(complete report written\), 1 unexpected outcomes/);
   });
 });
 
 describe('smoothl1 run: the run cannot judge the implementation (exit 1, no report)', () => {
-  it('stored bits that disagree with the oracle stop the run as a corpus defect', async () => {
+  it('stored bits that disagree with the oracle stop the run as a corpus defect before any case', async () => {
     const defect = join(dir, 'defect');
     const doc = structuredClone(fixtureCases['doc/example']);
     doc.expected.cpu = { output: { dtype: 'float32', shape: [3], bits: [HEX.zero, HEX.zero, HEX.one] } };
     writeFixtureCorpus(defect, { 'doc/example': doc });
     const r = await runCli(runMain, ['--runner', 'module', '--module', good, '--cases', defect, '--report-dir', join(dir, 'defect-out')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/corpus defect, the run was stopped:\n.*doc.example\.json: case 'doc\/example' stores expected float32 bits 3f800000/);
+    expect(r.stderr).toMatch(/corpus defect, nothing was run .*\n.*doc.example\.json: \/expected\/cpu\/output\/bits\/2: case 'doc\/example' stores float32 bits 3f800000/);
   });
 
   it('an invalid corpus is reported file by file', async () => {
@@ -169,6 +170,6 @@ describe('smoothl1 run: the run cannot judge the implementation (exit 1, no repo
     writeFileSync(failing, "export function init() { throw new Error('no device'); }\nexport function smoothL1Loss() { return null; }\n");
     const r = await runCli(runMain, ['--runner', 'module', '--module', failing, '--cases', cases, '--report-dir', join(dir, 'y')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/runner '.*' failed: .*no device/);
+    expect(r.stderr).toMatch(/runner '.*' cannot start: .*no device/);
   });
 });

@@ -31,7 +31,7 @@ type Behaviour = (args: CallArgs, ctx: RunContext) => RunnerResult | Promise<Run
 /** The documentation example's values, for the cases built on it (run-fixtures.ts). */
 const correct: Record<string, () => RunnerResult> = {
   'doc/example': () => ({ kind: 'output', tensor: f32([0, 0, 0.5]) }),
-  'beta/either': () => ({ kind: 'output', tensor: f32([0, 0, 0.5]) }),
+  'beta/either': () => ({ kind: 'output', tensor: f32([0, 0, 1]) }),
   'reductions/sum': () => ({ kind: 'output', tensor: f32([0.5], []) }),
   'reductions/mean': () => ({ kind: 'output', tensor: f32([1 / 6], []) }),
   'errors/shape-mismatch': () => ({ kind: 'error', errorType: 'ValueError', message: 'shapes differ' }),
@@ -75,7 +75,7 @@ describe('run orchestration', () => {
           return new Promise<RunnerResult>(() => {}); // never settles
         },
         'errors/shape-mismatch': () => ({ kind: 'error', errorType: 'TypeError', message: 'nope' }),
-        'beta/either': () => ({ kind: 'output', tensor: f64([0, 0, 0.5]) }),
+        'beta/either': () => ({ kind: 'output', tensor: f64([0, 0, 1]) }),
         'large/generated': () => ({ kind: 'output', tensor: f32([0, 0, 0], [3]) }),
       },
       log,
@@ -112,7 +112,7 @@ describe('run orchestration', () => {
     const by = Object.fromEntries(o.results.map((r) => [r.id, r]));
     expect(by['doc/example']).toMatchObject({ status: 'crash', reason: 'the implementation crashed: TypeError: sync' });
     expect(by['reductions/sum'].status).toBe('crash');
-    expect(by['reductions/sum'].details!.message).toBe('the process exited; exit code 139; signal SIGSEGV\nstderr (tail):\nSegmentation fault');
+    expect(by['reductions/sum'].details!.message).toBe('the process exited\nexit code: 139\nsignal: SIGSEGV\nstderr (last part):\nSegmentation fault');
     expect(by['reductions/mean'].status).toBe('timeout');
   });
 

@@ -68,6 +68,11 @@ describe('exec wire format', () => {
     expect(parseResponseLine('{"seq":1,"id":"a","ouput":{}}')).toMatchObject({ ok: false, reason: expect.stringContaining('not a valid response') });
     expect(parseResponseLine('[1,2]')).toEqual({ ok: false, reason: 'not a JSON object' });
     expect(parseResponseLine('loss = 0.5')).toEqual({ ok: false, reason: 'not JSON' });
-    expect(parseResponseLine('{"protocol":2,"hello":{"name":"x"}}').ok).toBe(false);
+    // Protocol 2: its hello, raw-byte outputs and adapter crashes; no third version.
+    expect(parseResponseLine('{"protocol":2,"hello":{"name":"x","nativeProfile":"gpu"}}').ok).toBe(true);
+    expect(parseResponseLine('{"seq":1,"id":"a","output":{"type":"tensor","dtype":"float32","shape":[],"bytes":4}}').ok).toBe(true);
+    expect(parseResponseLine('{"seq":1,"id":"a","crash":{"message":"cannot pass a list"}}').ok).toBe(true);
+    expect(parseResponseLine('{"seq":1,"id":"a","output":{"type":"tensor","dtype":"float32","shape":[],"bytes":4,"data":"AACAPw=="}}').ok).toBe(false);
+    expect(parseResponseLine('{"protocol":3,"hello":{"name":"x"}}').ok).toBe(false);
   });
 });

@@ -1,12 +1,13 @@
 /**
  * The exec runner against purpose-written misbehaving programs (test/fixtures/exec/):
  * every failure must be attributed to exactly the case that caused it, later cases must
- * still be answered by a restarted process, and nothing may hang.
+ * still be answered by a restarted process, and nothing may hang. The runner owns no
+ * clock: these tests abort a call's signal the way the harness does at its time limit.
  */
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { ImplementationCrash, ImplementationTimeout } from '../../common/runner-errors.js';
-import type { CallArgs, RunnerResult } from '../../common/types.js';
+import type { CallArgs, RunContext, RunnerResult } from '../../common/types.js';
 import { createRunner, splitCommandLine, type ExecRunnerOptions } from '../../runners/exec/index.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/exec/', import.meta.url));
@@ -21,18 +22,28 @@ function args(k: number): CallArgs {
 
 type Outcome = { id: string; ok: true; result: RunnerResult } | { id: string; ok: false; error: Error };
 
-/** Runs the ids concurrently (so requests are pipelined) and collects each outcome. */
-async function runAll(fixture: string, ids: string[], opts: Partial<ExecRunnerOptions> = {}): Promise<{ outcomes: Outcome[]; restarts: number; name: string }> {
-  const runner = createRunner({ command: `${node} ${fixtures}${fixture}`, timeoutMs: 3000, startupGraceMs: 5000, ...opts });
+/** A context whose signal is aborted after `ms`, counted from when the request becomes the oldest unanswered one. */
+function limited(id: string, ms: number, started: Promise<unknown>): RunContext {
+  const ac = new AbortController();
+  void started.then(() => setTimeout(() => ac.abort(), ms).unref());
+  return { caseId: id, profile: 'cpu', signal: ac.signal };
+}
+
+/** Runs the ids concurrently (so requests are pipelined) and collects each outcome; each call may take `limitMs` once its turn comes. */
+async function runAll(fixture: string, ids: string[], opts: Partial<ExecRunnerOptions> = {}, limitMs = 3000): Promise<{ outcomes: Outcome[]; restarts: number; name: string }> {
+  const runner = createRunner({ command: `${node} ${fixtures}${fixture}`, ...opts });
   await runner.init();
   try {
+    let previous: Promise<unknown> = Promise.resolve();
     const outcomes = await Promise.all(
-      ids.map((id, k) =>
-        Promise.resolve(runner.run(args(k), { caseId: id, profile: 'cpu', signal: new AbortController().signal })).then(
+      ids.map((id, k) => {
+        const call = Promise.resolve(runner.run(args(k), limited(id, limitMs, previous)));
+        previous = call.catch(() => {});
+        return call.then(
           (result): Outcome => ({ id, ok: true, result }),
           (error: Error): Outcome => ({ id, ok: false, error }),
-        ),
-      ),
+        );
+      }),
     );
     return { outcomes, restarts: runner.restarts, name: runner.name };
   } finally {
@@ -49,12 +60,16 @@ function expectEcho(o: Outcome, k: number): void {
   expect(Array.from(o.result.tensor.data as Float32Array)).toEqual([k, k + 0.5]);
 }
 
+/** The crash message and the stderr tail it carries as data (formatted once, by the harness). */
 function expectCrash(o: Outcome, ...fragments: string[]): ImplementationCrash {
   expect(o.ok, `${o.id} should have failed`).toBe(false);
   if (o.ok) throw new Error('unreachable');
   expect(o.error).toBeInstanceOf(ImplementationCrash);
-  for (const f of fragments) expect(o.error.message).toContain(f);
-  return o.error as ImplementationCrash;
+  const e = o.error as ImplementationCrash;
+  for (const f of fragments) expect(`${e.message}\n${e.details.stderrTail ?? ''}`).toContain(f);
+  // The message itself never repeats the stderr tail.
+  if (e.details.stderrTail) expect(e.message).not.toContain(e.details.stderrTail.trim());
+  return e;
 }
 
 describe('command line splitting', () => {
@@ -96,7 +111,7 @@ describe('exec runner', () => {
 
   it('hang: the case times out, the process group is killed, later cases still pass', async () => {
     const t0 = Date.now();
-    const { outcomes, restarts } = await runAll('hang.mjs', ['h/1', 'h/hang', 'h/3'], { timeoutMs: 400, startupGraceMs: 3000 });
+    const { outcomes, restarts } = await runAll('hang.mjs', ['h/1', 'h/hang', 'h/3'], {}, 400);
     expectEcho(outcomes[0], 0);
     expect(outcomes[1].ok).toBe(false);
     if (!outcomes[1].ok) {
@@ -127,12 +142,12 @@ describe('exec runner', () => {
   it('partial line then exit: the fragment is quoted', async () => {
     const { outcomes } = await runAll('partial.mjs', ['p/1', 'p/partial', 'p/3']);
     expectEcho(outcomes[0], 0);
-    expectCrash(outcomes[1], 'p/partial', 'in the middle of a line', '{\\"seq\\":2,\\"id\\":\\"p/partia');
+    expectCrash(outcomes[1], 'p/partial', 'in the middle of an answer', '{\\"seq\\":2,\\"id\\":\\"p/partia');
     expectEcho(outcomes[2], 2);
   });
 
   it('stderr flood (megabytes per case): never blocks, keeps only a bounded tail', async () => {
-    const runner = createRunner({ command: `${node} ${fixtures}stderr-flood.mjs`, timeoutMs: 5000 });
+    const runner = createRunner({ command: `${node} ${fixtures}stderr-flood.mjs` });
     await runner.init();
     try {
       for (let k = 0; k < 3; k++) {
@@ -173,7 +188,7 @@ describe('exec runner', () => {
   });
 
   it('an aborted call rejects as a timeout and does not disturb the next case', async () => {
-    const runner = createRunner({ command: `${node} ${fixtures}hang.mjs`, timeoutMs: 60_000 });
+    const runner = createRunner({ command: `${node} ${fixtures}hang.mjs` });
     await runner.init();
     try {
       const ac = new AbortController();
