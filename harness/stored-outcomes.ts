@@ -8,8 +8,8 @@
 import { floatFormat } from '../common/float-format.js';
 import type { FloatDType, LoadedCase, OutcomeJson, ProfileName } from '../common/types.js';
 import { expectOutcome } from '../oracle/index.js';
-import { materialize, pointerJoin, type CaseProblem } from './cases/index.js';
-import { describeOutcome } from './check.js';
+import { formatProblem, materialize, pointerJoin, type CaseProblem } from './cases/index.js';
+import { CorpusDefectError, describeOutcome } from './check.js';
 
 function storesBits(o: OutcomeJson): boolean {
   if ('anyOf' in o) return o.anyOf.some(storesBits);
@@ -94,4 +94,15 @@ export function storedOutcomeProblems(c: LoadedCase, profiles: readonly ProfileN
 /** storedOutcomeProblems over many cases. */
 export function corpusOutcomeProblems(cases: readonly LoadedCase[], profiles?: readonly ProfileName[]): CaseProblem[] {
   return cases.flatMap((c) => storedOutcomeProblems(c, profiles ?? c.profiles));
+}
+
+/**
+ * Re-derives the stored outcomes of `cases` under `profile` before any is run, as `run`
+ * and checkConformance do: a disagreement throws CorpusDefectError listing every problem
+ * (file, field, both outcomes), so no implementation is judged against a wrong claim.
+ */
+export function assertStoredOutcomes(cases: readonly LoadedCase[], profile: ProfileName): void {
+  const problems = corpusOutcomeProblems(cases, [profile]);
+  if (problems.length === 0) return;
+  throw new CorpusDefectError(`nothing was run (${problems.length} stored outcome(s) disagree with the oracle):\n${problems.map(formatProblem).join('\n')}`);
 }
