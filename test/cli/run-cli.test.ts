@@ -142,7 +142,7 @@ describe('smoothl1 run: outcomes and reports', () => {
     const r = await runCli(runMain, ['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/--expectations <file>/);
-    expect(r.stdout).toMatch(/exit codes: 0 no unexpected outcome \(complete report written\), 1 unexpected outcomes/);
+    expect(r.stdout).toMatch(/exit codes .*\n  0 +every case met its expectation.*\n  1 +unexpected outcomes.*\n  2 +usage or setup error/);
   });
 });
 
@@ -165,11 +165,21 @@ describe('smoothl1 run: the run cannot judge the implementation (exit 1, no repo
     expect(r.stderr).toMatch(/the corpus is invalid, nothing was run:\n.*example\.json: \/tags\/0/);
   });
 
-  it('a runner whose init() fails', async () => {
+});
+
+describe('smoothl1 run: an implementation that cannot be created or started is a setup error (exit 2, no report)', () => {
+  it('a module whose init() throws, a module file that does not exist, a --command program that does not exist: one class', async () => {
     const failing = join(dir, 'init-fails.mjs');
     writeFileSync(failing, "export function init() { throw new Error('no device'); }\nexport function smoothL1Loss() { return null; }\n");
-    const r = await runCli(runMain, ['--runner', 'module', '--module', failing, '--cases', cases, '--report-dir', join(dir, 'y')]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/runner '.*' cannot start: .*no device/);
+    const init = await runCli(runMain, ['--runner', 'module', '--module', failing, '--cases', cases, '--report-dir', join(dir, 'y')]);
+    expect(init.code).toBe(2);
+    expect(init.usageError).toMatch(/runner '.*' cannot start: .*no device/);
+    const noModule = await runCli(runMain, ['--runner', 'module', '--module', join(dir, 'no-such-module.mjs'), '--cases', cases, '--report-dir', join(dir, 'y')]);
+    expect(noModule.code).toBe(2);
+    expect(noModule.usageError).toMatch(/no-such-module\.mjs: no such file/);
+    const noProgram = await runCli(runMain, ['--runner', 'exec', '--command', join(dir, 'no-such-program') + ' --flag', '--cases', cases, '--report-dir', join(dir, 'y')]);
+    expect(noProgram.code).toBe(2);
+    expect(noProgram.usageError).toMatch(/cannot start '.*no-such-program'.*ENOENT/);
+    for (const r of [init, noModule, noProgram]) expect(r.stdout).toBe('');
   });
 });
