@@ -43,3 +43,14 @@ export function runLine(report: ReportJson): string {
   if (report.seed !== null) parts.push(`seed ${report.seed}`);
   return parts.join(', ');
 }
+
+/** The counts of a summary in words ("348 cases: 340 passed, 2 failed, ..."). */
+export function countsText(s: SummaryJson): string {
+  return `${s.total} cases: ${s.passed} passed, ${s.failed} failed, ${s.expectedFailures} expected failures, ${s.unexpectedPasses} unexpected passes, ${s.skipped} skipped`;
+}
+
+/** The verdict and the counts: the last line of the console summary, the GitHub notice. */
+export function totalsLine(report: ReportJson): string {
+  const s = report.summary;
+  return `${s.failed + s.unexpectedPasses === 0 ? 'PASS' : 'FAIL'}: ${countsText(s)}`;
+}
