@@ -63,7 +63,7 @@ describe('smoothl1 run: usage errors (exit 2)', () => {
     writeFileSync(join(dir, 'invalid.json'), JSON.stringify({ expectations: [{ id: 'x' }] }));
     r = await runCli(runMain, [...common('u'), '--module', good, '--expectations', join(dir, 'invalid.json')]);
     expect(r.code).toBe(2);
-    expect(r.usageError).toMatch(/invalid\.json: \/expectations\/0 must have required property 'reason'/);
+    expect(r.usageError).toMatch(/invalid\.json: \/expectations\/0: missing required property 'reason'/);
   });
 });
 
