@@ -2,7 +2,7 @@
  * Turns the JSON form of a case's inputs into the call's arguments (CallArgs): tensors
  * from bit patterns or generators, floats from their strings, ints as BigInt.
  */
-import { tensorFromHex } from '../../common/tensor.js';
+import { numel, tensorFromHex } from '../../common/tensor.js';
 import { generateElements } from '../../common/prng.js';
 import { isFloatDType } from '../../common/spec-data.js';
 import type { ArgValue, CallArgs, CaseInputsJson, LoadedCase, Tensor, TensorJson, ValueJson } from '../../common/types.js';
@@ -23,7 +23,7 @@ function generatedTensor(t: TensorJson): Tensor {
   const key = JSON.stringify([t.dtype, t.shape, g.prng, g.seed, g.distribution, g.a ?? null, g.b ?? null]);
   const hit = generated.get(key);
   if (hit) return hit;
-  const n = t.shape.reduce((a, b) => a * b, 1);
+  const n = numel(t.shape);
   const tensor: Tensor = { dtype: t.dtype, shape: [...t.shape], data: generateElements(g, t.dtype, n) };
   if (cachedBytes + tensor.data.byteLength > CACHE_LIMIT_BYTES) {
     generated.clear();

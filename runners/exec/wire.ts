@@ -7,9 +7,8 @@
  * (runners/exec/index.ts) and the JavaScript implementation side (runners/exec/serve.ts).
  */
 import { endianness } from 'node:os';
-import { dtypesSpec, isKnownDType } from '../../common/spec-data.js';
-import { storageClass, valuesPerElement } from '../../common/result-shape.js';
-import type { ArgValue, CallArgs, DType, Tensor, TensorData } from '../../common/types.js';
+import { tensorBytes, tensorFromBytes } from '../../common/tensor.js';
+import type { ArgValue, CallArgs, DType, Tensor } from '../../common/types.js';
 
 /** A tensor in protocol 1 (base64 in the line) or protocol 2 (`bytes` raw bytes after the line). */
 export type WireTensor = { type: 'tensor'; dtype: DType; shape: number[]; data: string } | { type: 'tensor'; dtype: DType; shape: number[]; bytes: number };
@@ -31,18 +30,6 @@ export const ARG_ORDER = ['logits', 'labels', 'beta', 'reduction'] as const;
 // nobody can test.
 if (endianness() !== 'LE') throw new Error('runners/exec: the exec protocol needs a little-endian host');
 
-/** Bytes per element of a dtype on the wire. */
-export function elementBytes(dtype: DType): number {
-  const spec = dtypesSpec();
-  const info = (spec.float as Record<string, { bits: number }>)[dtype] ?? (spec.other as Record<string, { bits: number }>)[dtype];
-  if (!info) throw new Error(`unknown dtype '${dtype}' (spec/dtypes.json lists the known ones)`);
-  return info.bits / 8;
-}
-
-export function numel(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
 /** A binary64 as the protocol's exact decimal string (shortest round-trip form). */
 export function floatToWire(x: number): string {
   if (Number.isNaN(x)) return 'nan';
@@ -52,15 +39,15 @@ export function floatToWire(x: number): string {
   return String(x);
 }
 
-/** The tensor's element bytes, without copying. */
-export function tensorBytes(t: Tensor): Buffer {
-  const d = t.data;
-  return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+/** The tensor's element bytes (common/tensor.ts), as a Buffer over the same memory. */
+function wireBytes(t: Tensor): Buffer {
+  const b = tensorBytes(t);
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /** Protocol 1 form: base64 in the line. */
 export function tensorToWire(t: Tensor): WireTensor {
-  return { type: 'tensor', dtype: t.dtype, shape: [...t.shape], data: tensorBytes(t).toString('base64') };
+  return { type: 'tensor', dtype: t.dtype, shape: [...t.shape], data: wireBytes(t).toString('base64') };
 }
 
 /**
@@ -71,7 +58,7 @@ export function valueToWire(v: ArgValue, protocol: ProtocolVersion = 1, payloads
   switch (v.type) {
     case 'tensor': {
       if (protocol === 1) return tensorToWire(v.tensor);
-      const bytes = tensorBytes(v.tensor);
+      const bytes = wireBytes(v.tensor);
       payloads.push(bytes);
       return { type: 'tensor', dtype: v.tensor.dtype, shape: [...v.tensor.shape], bytes: bytes.length };
     }
@@ -102,25 +89,13 @@ export function base64Chars(args: CallArgs): number {
   return n;
 }
 
-/** A tensor from its dtype, shape and element bytes; throws a message naming what is inconsistent. */
-export function tensorFromBytes(dtype: string, shape: number[], raw: Uint8Array): Tensor {
-  if (!isKnownDType(dtype)) throw new Error(`output dtype '${dtype}' is not a known dtype`);
-  const size = elementBytes(dtype);
-  const n = numel(shape);
-  if (raw.length !== n * size) {
-    throw new Error(`output data has ${raw.length} bytes but dtype ${dtype} shape [${shape.join(', ')}] needs ${n} x ${size} = ${n * size}`);
+/** common/tensor.ts tensorFromBytes, its messages naming the output. */
+function outputFromBytes(dtype: DType, shape: number[], raw: Uint8Array): Tensor {
+  try {
+    return tensorFromBytes(dtype, shape, raw);
+  } catch (e) {
+    throw new Error(`output ${(e as Error).message}`);
   }
-  // A typed array needs an aligned offset; copy only when the bytes are not aligned.
-  const ctor = storageClass(dtype) as unknown as { new (b: ArrayBufferLike, o: number, l: number): TensorData; BYTES_PER_ELEMENT: number; new (n: number): TensorData };
-  const length = n * valuesPerElement(dtype);
-  let data: TensorData;
-  if (raw.byteOffset % ctor.BYTES_PER_ELEMENT === 0) data = new ctor(raw.buffer, raw.byteOffset, length);
-  else {
-    const ab = new ArrayBuffer(raw.length);
-    new Uint8Array(ab).set(raw);
-    data = new ctor(ab, 0, length);
-  }
-  return { dtype, shape: [...shape], data };
 }
 
 /**
@@ -133,10 +108,10 @@ export function tensorFromWire(w: WireTensor, payload?: Uint8Array): Tensor {
     const raw = Buffer.from(w.data, 'base64');
     const own = new Uint8Array(new ArrayBuffer(raw.length));
     own.set(raw);
-    return tensorFromBytes(w.dtype, w.shape, own);
+    return outputFromBytes(w.dtype, w.shape, own);
   }
   if (!payload) throw new Error('a protocol 2 tensor without its bytes');
-  return tensorFromBytes(w.dtype, w.shape, payload);
+  return outputFromBytes(w.dtype, w.shape, payload);
 }
 
 /** Reads a wire value back (the implementation side); tensor payloads are taken in order from `payloads`. */
