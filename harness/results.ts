@@ -7,6 +7,7 @@
  * Numbers that may be NaN or infinite (element values, ulp errors) travel as strings in
  * the JSON: JSON has no NaN/Infinity, and a decimal string of a double round-trips.
  */
+import type { ArgName, ReportColumns } from '../common/operator.js';
 import type { ProfileName, ToleranceLevel } from '../common/types.js';
 
 /** What the checking engine concludes from one runner answer (or the lack of one). */
@@ -45,7 +46,8 @@ export interface ElementJson {
 
 /** One call argument as shown in a failure (big tensors truncated to first + failing elements). */
 export interface InputJson {
-  name: 'logits' | 'labels' | 'beta' | 'reduction';
+  /** The argument (common/operator.ts ARG_NAMES). */
+  name: ArgName;
   /** 'tensor', 'float', 'int', 'bool', 'str', 'none', 'list' or 'absent' (default used). */
   type: string;
   dtype?: string;
@@ -89,7 +91,8 @@ export interface FailureDetailsJson {
   rerun: string;
 }
 
-export interface CaseResultJson {
+/** One case's entry in report.json; its report columns (area, dtype, reduction) are the operator's (common/operator.ts). */
+export interface CaseResultJson extends ReportColumns {
   id: string;
   status: ResultStatus;
   /** One line saying why. */
@@ -100,9 +103,6 @@ export interface CaseResultJson {
   expectation?: string;
   /** Largest error in ulps over the output's elements; null when no output was compared. */
   maxUlpError: number | 'Infinity' | null;
-  area: string;
-  dtype: string;
-  reduction: string;
   details?: FailureDetailsJson;
 }
 

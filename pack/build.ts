@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ArgName } from '../common/operator.js';
 import { dtypesSpec, packageRoot, tolerancesSpec } from '../common/spec-data.js';
 import { tensorBytes, tensorFromNumbers } from '../common/tensor.js';
 import type { ArgValue, CallArgs, DType, FloatDType, LoadedCase, OutcomeJson, ProfileName, ToleranceLevel } from '../common/types.js';
@@ -74,7 +75,7 @@ class CaseWriter {
     private readonly levels: readonly ToleranceLevel[],
   ) {}
 
-  value(name: 'logits' | 'labels' | 'beta' | 'reduction', v: ArgValue): PackValueJson {
+  value(name: ArgName, v: ArgValue): PackValueJson {
     switch (v.type) {
       case 'tensor': {
         const path = dataFilePath(this.c.id, name);

@@ -3,6 +3,7 @@
  * mode that produces a report): the run line, tables by area / dtype / reduction, every
  * unexpected outcome in full (reports/text.ts), unused expectations entries, the totals.
  */
+import { REPORT_COLUMNS } from '../common/operator.js';
 import type { ReportJson } from '../harness/results.js';
 import { isUnexpected } from '../harness/results.js';
 import { countBy, textTable, runLine, totalsLine } from './tables.js';
@@ -13,7 +14,7 @@ export function consoleSummary(report: ReportJson, quiet: boolean): string {
   const out: string[] = [];
   if (!quiet) {
     out.push(runLine(report), '');
-    for (const col of ['area', 'dtype', 'reduction'] as const) out.push(textTable(col, countBy(report.results, col)), '');
+    for (const col of REPORT_COLUMNS) out.push(textTable(col, countBy(report.results, col)), '');
   }
   const unexpected = report.results.filter((r) => isUnexpected(r.status));
   if (unexpected.length > 0) {

@@ -1,7 +1,8 @@
 /**
- * Counting results by a column (area, dtype, reduction), shared by the console summary,
+ * Counting results by a report column (common/operator.ts), shared by the console summary,
  * report.md and report.html. Rows come out sorted by key so every format is deterministic.
  */
+import type { ReportColumn } from '../common/operator.js';
 import type { CaseResultJson, ReportJson, SummaryJson } from '../harness/results.js';
 import { countStatus, emptySummary, isUnexpected } from '../harness/results.js';
 
@@ -9,7 +10,8 @@ import { countStatus, emptySummary, isUnexpected } from '../harness/results.js';
 export type Counts = SummaryJson;
 export { emptySummary as emptyCounts, countStatus as addTo };
 
-export type Column = 'area' | 'dtype' | 'reduction';
+/** A report column (common/operator.ts REPORT_COLUMNS). */
+export type Column = ReportColumn;
 
 export function countBy(results: readonly CaseResultJson[], col: Column): [string, Counts][] {
   const m = new Map<string, Counts>();

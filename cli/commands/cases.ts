@@ -7,6 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { floatFormat } from '../../common/float-format.js';
+import { ARG_NAMES } from '../../common/operator.js';
 import { isFloatDType } from '../../common/spec-data.js';
 import { numel, tensorToHex } from '../../common/tensor.js';
 import type { LoadedCase, OutcomeJson, TensorJson, ValueJson } from '../../common/types.js';
@@ -171,7 +172,7 @@ function show(argv: string[]): number {
   const lines = [`${c.id}: ${c.title}`, `file: ${c.file}`];
   if (c.description) lines.push('', c.description);
   lines.push('', `tags: ${c.tags.join(' ')}`, `profiles: ${c.profiles.join(', ')}`, '', 'inputs:');
-  lines.push(...valueLines('logits', c.inputs.logits), ...valueLines('labels', c.inputs.labels), ...valueLines('beta', c.inputs.beta), ...valueLines('reduction', c.inputs.reduction));
+  for (const k of ARG_NAMES) lines.push(...valueLines(k, c.inputs[k]));
   lines.push('', 'expected:');
   for (const p of c.profiles) {
     lines.push(`  ${p}:`);

@@ -4,6 +4,7 @@
  * are collected, not just the first, so one `cases validate` run lists everything.
  */
 import { isFloatDType, readSpecJson } from '../../common/spec-data.js';
+import { ARG_NAMES } from '../../common/operator.js';
 import { generatorProblems } from '../../common/prng.js';
 import { schemaProblems as specSchemaProblems } from '../../common/schemas.js';
 import type { CaseJson, OutcomeJson, OutputExpectationJson, TensorJson, ValueJson } from '../../common/types.js';
@@ -79,7 +80,7 @@ export function caseProblems(file: string, doc: unknown): CaseProblem[] {
   }
   const c = doc as CaseJson;
   checkTags(c.tags);
-  for (const k of ['logits', 'labels', 'beta', 'reduction'] as const) {
+  for (const k of ARG_NAMES) {
     const v = c.inputs[k];
     if (v) checkValue(file, `/inputs/${k}`, v, out);
   }

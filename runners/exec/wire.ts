@@ -7,6 +7,7 @@
  * (runners/exec/index.ts) and the JavaScript implementation side (runners/exec/serve.ts).
  */
 import { endianness } from 'node:os';
+import { ARG_NAMES } from '../../common/operator.js';
 import { tensorBytes, tensorFromBytes } from '../../common/tensor.js';
 import type { ArgValue, CallArgs, DType, Tensor } from '../../common/types.js';
 
@@ -22,8 +23,8 @@ export type WireValue =
   | { type: 'list'; value: unknown[] };
 export type WireArgs = { logits: WireValue; labels: WireValue; beta?: WireValue; reduction?: WireValue };
 export type ProtocolVersion = 1 | 2;
-/** The argument names in wire order: protocol 2 payloads follow the line in this order. */
-export const ARG_ORDER = ['logits', 'labels', 'beta', 'reduction'] as const;
+/** The argument names in wire order (the operator's call order): protocol 2 payloads follow the line in this order. */
+export const ARG_ORDER = ARG_NAMES;
 
 // Typed arrays use the host's byte order; the wire is little-endian. Every platform
 // Node 20 ships for is little-endian, so refuse loudly rather than carry a swap path
