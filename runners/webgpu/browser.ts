@@ -73,6 +73,17 @@ fn main() {
 `;
 const SUBNORMAL_2_M130 = 0x00080000;
 
+/**
+ * The message of an error thrown in the page, as playwright reports it ("page.evaluate:
+ * Error: <message>" and the page's stack): the message alone, so that a report shows what
+ * the adapter said and nothing tries to resolve the page's stack frames.
+ */
+function pageMessage(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const message = text.split(/\n\s+at /)[0].replace(/^page\.evaluate: (Error: )?/, '');
+  return `webgpu page: ${message.trim()}`;
+}
+
 /** Bytes as little-endian u32 words (a copy: a Buffer's byteOffset need not be aligned). */
 export function u32Words(bytes: Uint8Array): Uint32Array {
   return new Uint32Array(Uint8Array.from(bytes).buffer, 0, bytes.length >>> 2);
@@ -192,7 +203,9 @@ export class GpuBrowser {
     if (this.page === undefined) throw new Error('webgpu runner: the browser is not open (init() failed or close() was called)');
     for (const [url, bytes] of uploads) this.uploads.set(url, bytes);
     try {
-      const answer = await call(this.page);
+      const answer = await call(this.page).catch((e: unknown) => {
+        throw new Error(pageMessage(e));
+      });
       const posted = answer.posted;
       this.lastTimings = answer;
       const out = this.downloads.get(outUrl);

@@ -30,7 +30,7 @@ import type { NormalisedCall } from '../validation.js';
 import { GpuBrowser } from './browser.js';
 import type { GpuInfo } from './browser.js';
 import type { PageAnswer } from './page.js';
-import { KIND, KIND_BYTES, WORKGROUP_SIZE } from './shader.js';
+import { KIND, KIND_BYTES, REDUCE_SPAN, WORKGROUP_SIZE } from './shader.js';
 import type { Kind } from './shader.js';
 
 export { CHROMIUM_ARGS, chromiumCandidates, findChromium, GpuBrowser, NoWebGpuError, u32Words } from './browser.js';
@@ -41,8 +41,8 @@ export interface WebGpuRunnerOptions {
   executablePath?: string;
   /**
    * Smaller limits than the adapter's, so that tests reach the paths of very large calls
-   * with small data: elements per chunk (rounded down to a multiple of the workgroup size)
-   * and workgroups along x of a 2-D dispatch.
+   * with small data: elements per chunk (rounded down to a multiple of 2048, a reduction workgroup's span)
+   * and workgroups along x of a 2-D dispatch. Read at every call.
    */
   limits?: { chunkElements?: number; groupsX?: number };
   /** Fault injection for tests: WGSL appended to the kernel's source (e.g. something that does not compile). */
@@ -160,15 +160,20 @@ class WebGpuKernelRunner implements Runner {
 
   /** Elements per chunk and workgroups along x, from the adapter's limits (or the options' smaller ones). */
   private geometry(call: NormalisedCall): { chunkElements: number; groupsX: number } {
+    // A workgroup covers 256 elements of reduction 'none' (512 for 16-bit outputs, two per
+    // invocation) and 2048 of a reduction: that many times groupsX^2 fit one dispatch.
+    const packed = KIND_BYTES[KIND[call.computeDtype]] === 2;
+    const perGroup = call.reduction !== 'none' ? REDUCE_SPAN : packed ? 2 * WORKGROUP_SIZE : WORKGROUP_SIZE;
     const lim = this.lastInfo?.limits;
     if (lim === undefined) throw new Error('webgpu runner: no adapter limits (init() has not run)');
     const widest = Math.max(KIND_BYTES[KIND[call.logits.dtype]], KIND_BYTES[KIND[call.labels.dtype]], KIND_BYTES[KIND[call.computeDtype]]);
     const groupsX = Math.min(lim.maxComputeWorkgroupsPerDimension, this.options.limits?.groupsX ?? Infinity);
     // A chunk's buffers must fit one binding and one buffer, and its workgroups one 2-D dispatch.
-    let chunk = Math.min(Math.floor(Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize) / widest), groupsX * groupsX * WORKGROUP_SIZE);
+    // (A multiple of a reduction workgroup's span, so each chunk's partials start a new one.)
+    let chunk = Math.min(Math.floor(Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize) / widest), groupsX * groupsX * perGroup);
     chunk = Math.min(chunk, this.options.limits?.chunkElements ?? Infinity);
-    chunk -= chunk % WORKGROUP_SIZE;
-    if (chunk < WORKGROUP_SIZE) throw new Error(`webgpu runner: a chunk must hold at least ${WORKGROUP_SIZE} elements (limits give ${chunk})`);
+    chunk -= chunk % REDUCE_SPAN;
+    if (chunk < REDUCE_SPAN) throw new Error(`webgpu runner: a chunk must hold at least ${REDUCE_SPAN} elements (limits give ${chunk})`);
     return { chunkElements: chunk, groupsX };
   }
 
@@ -219,6 +224,8 @@ class WebGpuKernelRunner implements Runner {
 }
 
 export type WebGpuRunner = Runner & {
+  init(): Promise<void>;
+  close(): Promise<void>;
   readonly info: GpuInfo | undefined;
   readonly lastTimings: PageAnswer | undefined;
   runWgsl(code: string, entryPoint: string, input: Uint8Array, outBytes: number, workgroups: number): Promise<Buffer>;

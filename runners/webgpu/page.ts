@@ -15,7 +15,7 @@
  * never silent zeros. The driver is plain browser JavaScript kept in a string (it is
  * served, not compiled by tsc).
  */
-import { KIND_BYTES, MAX_GROUPS_X, PARAM_FIELDS, SHADER, WORKGROUP_SIZE } from './shader.js';
+import { KIND_BYTES, MAX_GROUPS_X, PARAM_FIELDS, REDUCE_LEAF, REDUCE_SPAN, SHADER, WORKGROUP_SIZE } from './shader.js';
 
 /** What the page sends back from init(). */
 export interface PageInit {
@@ -38,7 +38,7 @@ export interface PageRequest {
   kindB: number;
   outKind: number;
   reduction: 'none' | 'sum' | 'mean';
-  /** Elements per chunk (a multiple of the workgroup size): each chunk's buffers fit the binding limits. */
+  /** Elements per chunk (a multiple of a reduction workgroup's span): each chunk's buffers fit the binding limits. */
   chunkElements: number;
   /** Workgroups along x of a 2-D dispatch (the adapter's maxComputeWorkgroupsPerDimension, or less for tests). */
   groupsX: number;
@@ -67,6 +67,8 @@ export interface WgslRequest {
 const DRIVER = String.raw`
 const SHADER = ${JSON.stringify(SHADER)};
 const WG = ${WORKGROUP_SIZE};
+const LEAF = ${REDUCE_LEAF};
+const SPAN = ${REDUCE_SPAN};
 const KIND_BYTES = ${JSON.stringify(KIND_BYTES)};
 const PARAM_WORDS = ${PARAM_FIELDS.length};
 let device = null;
@@ -105,8 +107,9 @@ function uniform(words) {
   device.queue.writeBuffer(buf, 0, words);
   return buf;
 }
-// Compiled once per source text; compilation errors reject with the compiler's messages.
-async function pipeline(code, entryPoint) {
+// Compiled once per source text, pipelines once per entry point and override constants;
+// compilation errors reject with the compiler's messages.
+async function pipeline(code, entryPoint, constants) {
   let entry = modules.get(code);
   if (!entry) {
     device.pushErrorScope('validation');
@@ -118,13 +121,14 @@ async function pipeline(code, entryPoint) {
     entry = { module, pipelines: new Map() };
     modules.set(code, entry);
   }
-  let p = entry.pipelines.get(entryPoint);
+  const key = entryPoint + JSON.stringify(constants || {});
+  let p = entry.pipelines.get(key);
   if (!p) {
     device.pushErrorScope('validation');
-    p = await device.createComputePipelineAsync({ layout: 'auto', compute: { module: entry.module, entryPoint } });
+    p = await device.createComputePipelineAsync({ layout: 'auto', compute: { module: entry.module, entryPoint, ...(constants ? { constants } : {}) } });
     const err = await device.popErrorScope();
     if (err) throw new Error('pipeline creation failed: ' + err.message);
-    entry.pipelines.set(entryPoint, p);
+    entry.pipelines.set(key, p);
   }
   return p;
 }
@@ -187,6 +191,9 @@ function params(req, fields) {
   for (const [i, v] of fields) w[i] = v;
   return w;
 }
+function kinds(req) {
+  return { KIND_A: req.kindA, KIND_B: req.kindB, OUT_KIND: req.outKind };
+}
 function slice(bytes, kind, start, count) {
   return bytes.subarray(start * KIND_BYTES[kind], Math.min(bytes.length, (start + count) * KIND_BYTES[kind]));
 }
@@ -196,7 +203,7 @@ function outBytesOf(kind, count) {
 
 // The per-call constants (beta, 1 / beta, beta / 2 in binary64), computed on the GPU once.
 async function constants(req, release) {
-  const pipe = await pipeline(SHADER + req.shaderSuffix, 'constants');
+  const pipe = await pipeline(SHADER + req.shaderSuffix, 'constants', kinds(req));
   const buf = outputBuffer(24);
   release.push(buf);
   const enc = device.createCommandEncoder();
@@ -207,7 +214,7 @@ async function constants(req, release) {
 
 // Reduction 'none': chunk by chunk, each read back into its place in the output.
 async function runNone(req, a, b, release) {
-  const pipe = await pipeline(SHADER + req.shaderSuffix, 'elementwise');
+  const pipe = await pipeline(SHADER + req.shaderSuffix, 'elementwise', kinds(req));
   const consts = await constants(req, release);
   const packed = req.outKind === 1 || req.outKind === 2;
   const out = new Uint8Array(Math.ceil(outBytesOf(req.outKind, req.n) / 4) * 4);
@@ -232,12 +239,12 @@ async function runNone(req, a, b, release) {
 // Reductions: chunks of elements into partials, then passes over the partials until one
 // workgroup writes the result; only that value (8 bytes) is read back.
 async function runReduce(req, a, b, release) {
-  const pipeE = await pipeline(SHADER + req.shaderSuffix, 'reduceElements');
-  const pipeP = await pipeline(SHADER + req.shaderSuffix, 'reducePartials');
+  const pipeE = await pipeline(SHADER + req.shaderSuffix, 'reduceElements', kinds(req));
+  const pipeP = await pipeline(SHADER + req.shaderSuffix, 'reducePartials', kinds(req));
   const consts = await constants(req, release);
   const result = outputBuffer(8);
   release.push(result);
-  let count = Math.max(1, Math.ceil(req.n / WG));
+  let count = Math.max(1, Math.ceil(req.n / SPAN));
   let partials = count === 1 ? result : outputBuffer(count * 8);
   release.push(partials);
   for (let start = 0; start === 0 || start < req.n; start += req.chunkElements) {
@@ -247,19 +254,19 @@ async function runReduce(req, a, b, release) {
     release.push(bufA, bufB);
     const enc = device.createCommandEncoder();
     const uni = dispatch(enc, pipeE, [{ binding: 1, resource: { buffer: bufA } }, { binding: 2, resource: { buffer: bufB } }, { binding: 3, resource: { buffer: partials } }, consts],
-      n, req.groupsX, params(req, [[0, n], [7, start / WG], [8, count === 1 ? 1 : 0]]));
+      Math.ceil(n / LEAF), req.groupsX, params(req, [[0, n], [7, start / SPAN], [8, count === 1 ? 1 : 0]]));
     release.push(uni);
     device.queue.submit([enc.finish()]);
     // Destroyed once the submitted work is done; the next chunk's inputs take their place.
     for (const buf of [bufA, bufB, uni]) buf.destroy();
   }
   while (count > 1) {
-    const next = Math.ceil(count / WG);
+    const next = Math.ceil(count / SPAN);
     const dst = next === 1 ? result : outputBuffer(next * 8);
     release.push(dst);
     const enc = device.createCommandEncoder();
     release.push(dispatch(enc, pipeP, [{ binding: 1, resource: { buffer: partials } }, { binding: 3, resource: { buffer: dst } }],
-      count, req.groupsX, params(req, [[0, count], [7, 0], [8, next === 1 ? 1 : 0]])));
+      Math.ceil(count / LEAF), req.groupsX, params(req, [[0, count], [7, 0], [8, next === 1 ? 1 : 0]])));
     device.queue.submit([enc.finish()]);
     count = next;
     partials = dst;

@@ -31,15 +31,17 @@
  *   passes read as C.
  * - `elementwise`: reduction 'none'; one invocation per output word (two elements for the
  *   16-bit formats, one otherwise).
- * - `reduceElements`: each workgroup of 256 computes 256 losses (0 beyond the end) into
- *   workgroup memory and adds them as a binary tree (stride 128, 64, ..., 1), writing one
- *   binary64 partial sum.
- * - `reducePartials`: the same tree over 256 partial sums (B unused).
- * Pass after pass the partials shrink 256-fold; the pass that has one workgroup left
+ * - `reduceElements`: each invocation computes 8 consecutive losses (0 beyond the end) and
+ *   adds them pairwise; the workgroup's 256 such sums go to workgroup memory and are added
+ *   as a binary tree (stride 128, 64, ..., 1): one binary64 partial sum per 2048 elements.
+ * - `reducePartials`: the same over partial sums (B unused).
+ * Pass after pass the partials shrink 2048-fold; the pass that has one workgroup left
  * (`last`) divides by the element count for 'mean' and writes the rounded result. Since a
  * workgroup spans a power of two and partials stay in index order, the passes together
- * form one pairwise tree over the elements padded with zeros: each element goes through at
- * most ceil(log2 n) roundings (adding 0 is exact), the strict level's pairwise bound.
+ * form one complete binary tree over the elements padded with zeros, in which an element
+ * goes through at most ceil(log2 n) roundings (adding 0 is exact, and the real elements
+ * are a prefix): the strict level's pairwise bound. (Eight terms per invocation instead of
+ * one cut the barriers, which a software rasteriser pays dearly for, eightfold.)
  *
  * Dispatches are 2-D (x at most `groupsX` workgroups), so large calls fit the limits.
  */
@@ -53,6 +55,10 @@ export type Kind = (typeof KIND)[keyof typeof KIND];
 export const KIND_BYTES: readonly number[] = [4, 2, 2, 8];
 
 export const WORKGROUP_SIZE = 256;
+/** Terms each invocation of a reduction adds first (pairwise; leafSum below is written for 8). */
+export const REDUCE_LEAF = 8;
+/** Terms one reduction workgroup covers: its partial sum is a complete binary tree over them. */
+export const REDUCE_SPAN = WORKGROUP_SIZE * REDUCE_LEAF;
 export const MAX_GROUPS_X = 65535;
 
 /** The `Params` uniform, as the driver writes it: u32 words in this order. */
@@ -74,6 +80,13 @@ struct Params {
   mean: u32,     // reductions: 1 = divide by total
 }
 
+// The element kinds (0 float32, 1 float16 packed, 2 bfloat16 packed, 3 float64), fixed
+// when the pipeline is created: each combination gets its own specialised code, with the
+// other kinds' conversions compiled out (a software rasteriser pays for untaken branches).
+override KIND_A: u32;
+override KIND_B: u32;
+override OUT_KIND: u32;
+
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> A: array<u32>;
 @group(0) @binding(2) var<storage, read> B: array<u32>;
@@ -87,7 +100,7 @@ fn half16(w: u32, i: u32) -> u32 {
 }
 
 fn loadA(i: u32) -> F64 {
-  switch P.kindA {
+  switch KIND_A {
     case 0u: { return f64_fromF32Bits(A[i]); }
     case 1u: { return f64_fromF16Bits(half16(A[i >> 1u], i)); }
     case 2u: { return f64_fromBf16Bits(half16(A[i >> 1u], i)); }
@@ -96,7 +109,7 @@ fn loadA(i: u32) -> F64 {
 }
 
 fn loadB(i: u32) -> F64 {
-  switch P.kindB {
+  switch KIND_B {
     case 0u: { return f64_fromF32Bits(B[i]); }
     case 1u: { return f64_fromF16Bits(half16(B[i >> 1u], i)); }
     case 2u: { return f64_fromBf16Bits(half16(B[i >> 1u], i)); }
@@ -130,14 +143,14 @@ fn lossOf(i: u32) -> F64 {
 
 // A 16-bit output pattern (float16 or bfloat16).
 fn narrow16(v: F64) -> u32 {
-  if (P.outKind == 1u) { return f64_toF16Bits(v); }
+  if (OUT_KIND == 1u) { return f64_toF16Bits(v); }
   return f64_toBf16Bits(v);
 }
 
 // Writes one value in the output format at element index i (16-bit outputs: i even, the
 // word's high half left 0).
 fn store(i: u32, v: F64) {
-  switch P.outKind {
+  switch OUT_KIND {
     case 0u: { OUT[i] = f64_toF32Bits(v); }
     case 3u: {
       OUT[2u * i] = v.x;
@@ -154,7 +167,7 @@ fn linearGroup(wid: vec3<u32>) -> u32 {
 @compute @workgroup_size(${WORKGROUP_SIZE})
 fn elementwise(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let w = linearGroup(wid) * ${WORKGROUP_SIZE}u + lid;
-  if (P.outKind == 1u || P.outKind == 2u) {
+  if (OUT_KIND == 1u || OUT_KIND == 2u) {
     let i = w * 2u;
     if (i >= P.n) { return; }
     var hi = 0u;
@@ -168,18 +181,25 @@ fn elementwise(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_
 
 var<workgroup> acc: array<F64, ${WORKGROUP_SIZE}>;
 
+// The pairwise sum of one invocation's ${REDUCE_LEAF} consecutive terms: ((0+1)+(2+3))+((4+5)+(6+7)).
+fn leafSum(l: array<F64, ${REDUCE_LEAF}>) -> F64 {
+  let a = f64_addMags(f64_addMags(l[0], l[1], 0u), f64_addMags(l[2], l[3], 0u), 0u);
+  let b = f64_addMags(f64_addMags(l[4], l[5], 0u), f64_addMags(l[6], l[7], 0u), 0u);
+  return f64_addMags(a, b, 0u);                            // terms are >= 0 (or NaN)
+}
+
 // acc[0] = the binary tree sum of acc[0..256); then thread 0 writes a partial or the result.
 fn reduceAndWrite(group: u32, lid: u32) {
   workgroupBarrier();
   for (var stride = ${WORKGROUP_SIZE / 2}u; stride > 0u; stride = stride >> 1u) {
     if (lid < stride) {
-      acc[lid] = f64_addMags(acc[lid], acc[lid + stride], 0u);   // terms are >= 0 (or NaN)
+      acc[lid] = f64_addMags(acc[lid], acc[lid + stride], 0u);
     }
     workgroupBarrier();
   }
   // Thread 0 writes; so do only the workgroups the count needs (a 2-D grid has spare ones
   // at its end, whose writes would land on another dispatch's partials).
-  if (lid != 0u || group > (max(P.n, 1u) - 1u) / ${WORKGROUP_SIZE}u) { return; }
+  if (lid != 0u || group > (max(P.n, 1u) - 1u) / ${REDUCE_SPAN}u) { return; }
   var s = acc[0];
   if (P.last == 0u) {
     let at = P.outBase + group;
@@ -196,20 +216,29 @@ fn reduceAndWrite(group: u32, lid: u32) {
 @compute @workgroup_size(${WORKGROUP_SIZE})
 fn reduceElements(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let group = linearGroup(wid);
-  let i = group * ${WORKGROUP_SIZE}u + lid;
-  var v = F64(0u, 0u);
-  if (i < P.n) { v = lossOf(i); }
-  acc[lid] = v;
+  let base = (group * ${WORKGROUP_SIZE}u + lid) * ${REDUCE_LEAF}u;
+  var l: array<F64, ${REDUCE_LEAF}>;
+  for (var j = 0u; j < ${REDUCE_LEAF}u; j = j + 1u) {
+    var v = F64(0u, 0u);
+    if (base + j < P.n) { v = lossOf(base + j); }
+    l[j] = v;
+  }
+  acc[lid] = leafSum(l);
   reduceAndWrite(group, lid);
 }
 
 @compute @workgroup_size(${WORKGROUP_SIZE})
 fn reducePartials(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let group = linearGroup(wid);
-  let i = group * ${WORKGROUP_SIZE}u + lid;
-  var v = F64(0u, 0u);
-  if (i < P.n) { v = F64(A[2u * i], A[2u * i + 1u]); }
-  acc[lid] = v;
+  let base = (group * ${WORKGROUP_SIZE}u + lid) * ${REDUCE_LEAF}u;
+  var l: array<F64, ${REDUCE_LEAF}>;
+  for (var j = 0u; j < ${REDUCE_LEAF}u; j = j + 1u) {
+    let i = base + j;
+    var v = F64(0u, 0u);
+    if (i < P.n) { v = F64(A[2u * i], A[2u * i + 1u]); }
+    l[j] = v;
+  }
+  acc[lid] = leafSum(l);
   reduceAndWrite(group, lid);
 }
 `;

@@ -6,15 +6,18 @@
  * The whole corpus runs in webgpu-corpus.test.ts, the binary64 emulation on its own in
  * webgpu-f64.test.ts.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { floatFormat } from '../../common/float-format.js';
 import type { ArgValue, CallArgs, FloatDType, ProfileName, RunnerResult, Tensor } from '../../common/types.js';
 import { acceptance, checkValues, computeReference } from '../../oracle/index.js';
 import { validateCall } from '../../runners/validation.js';
 import { f32, f64, float, output, str } from './args.js';
+import type { WebGpuRunnerOptions } from '../../runners/webgpu/index.js';
 import { openRunner } from './webgpu-browser.js';
 
-const { runner, unavailable, skip } = await openRunner('webgpu runner tests');
+/** The runner's options: read at every call, so the chunking tests can lower the limits for a while. */
+const options: WebGpuRunnerOptions = {};
+const { runner, unavailable, skip } = await openRunner('webgpu runner tests', options);
 
 const sig = () => new AbortController().signal;
 async function call(args: CallArgs, profile: ProfileName = 'gpu', r = runner): Promise<RunnerResult> {
@@ -157,10 +160,17 @@ describe.skipIf(skip)('webgpu runner (headless Chromium, WebGPU)', () => {
   });
 });
 
-describe.skipIf(skip)('webgpu runner: calls split into chunks, 2-D dispatches, several reduction passes', async () => {
-  // 1024 elements per chunk and at most 3 workgroups along x: 70 003 elements take 69
-  // chunks of a 3 x 2 grid (4 workgroups used), and their 274 partial sums two more passes.
-  const small = skip ? undefined : await openRunner('webgpu runner tests (small limits)', { limits: { chunkElements: 1024, groupsX: 3 } });
+describe.skipIf(skip)('webgpu runner: calls split into chunks, 2-D dispatches, several reduction passes', () => {
+  // At most 3 workgroups along x and 8192 elements per chunk: 70 003 elements take 9 chunks
+  // of 3 x 3 grids of 2048 elements each (4 workgroups used, 5 spare) for the reductions,
+  // and their 35 partial sums one more pass; reduction none takes 31 chunks (float16: 16)
+  // of 3 x 3 grids of 256 (512) elements.
+  beforeAll(() => {
+    options.limits = { chunkElements: 8192, groupsX: 3 };
+  });
+  afterAll(() => {
+    delete options.limits;
+  });
   const n = 70_003;
   const values = (seed: number) => Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed) * 4 * (1 + (i % 7)));
 
@@ -169,7 +179,7 @@ describe.skipIf(skip)('webgpu runner: calls split into chunks, 2-D dispatches, s
       const args = { logits: tensor(dtype, values(1)), labels: tensor(dtype, values(2)), beta: float(0.75) };
       for (const reduction of ['none', 'sum', 'mean']) {
         const a = { ...args, reduction: str(reduction) };
-        expect(strictFailures(a, 'gpu', await call(a, 'gpu', small!.runner)).slice(0, 3), `${dtype} ${reduction}`).toEqual([]);
+        expect(strictFailures(a, 'gpu', await call(a)).slice(0, 3), `${dtype} ${reduction}`).toEqual([]);
       }
     }, 60_000);
   }
