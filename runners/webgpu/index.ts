@@ -45,6 +45,12 @@ export interface WebGpuRunnerOptions {
    * and workgroups along x of a 2-D dispatch. Read at every call.
    */
   limits?: { chunkElements?: number; groupsX?: number };
+  /**
+   * How float16 inputs are read: 'auto' (the default) through f16 views where the adapter
+   * offers `shader-f16`, else as packed u32 words; 'packed' or 'shader-f16' force one (the
+   * latter is a crash of every call on an adapter without the feature). Same results.
+   */
+  halfStorage?: 'auto' | 'packed' | 'shader-f16';
   /** Fault injection for tests: WGSL appended to the kernel's source (e.g. something that does not compile). */
   shaderSuffix?: string;
   [k: string]: unknown;
@@ -102,7 +108,8 @@ class WebGpuKernelRunner implements Runner {
     const i = this.lastInfo;
     if (i === undefined) return `${base})`;
     const flush = i.flushesSubnormals.results || i.flushesSubnormals.inputs ? 'f32 flushes subnormals' : 'f32 keeps subnormals';
-    return `${base}; Chromium ${i.browserVersion}; adapter ${i.adapter.vendor}/${i.adapter.architecture}${i.adapter.isFallbackAdapter ? ', fallback' : ''}; ${flush})`;
+    const half = this.f16Storage() ? 'float16 via shader-f16' : 'float16 packed in u32';
+    return `${base}; Chromium ${i.browserVersion}; adapter ${i.adapter.vendor}/${i.adapter.architecture}${i.adapter.isFallbackAdapter ? ', fallback' : ''}; ${flush}; ${half})`;
   }
 
   /** The adapter and browser, once init() has run. */
@@ -158,6 +165,13 @@ class WebGpuKernelRunner implements Runner {
     await old.close().catch(() => undefined);
   }
 
+  /** Whether float16 inputs are read through f16 views (halfStorage, and the adapter's features). */
+  f16Storage(): boolean {
+    const mode = this.options.halfStorage ?? 'auto';
+    if (mode === 'auto') return this.lastInfo?.features.includes('shader-f16') ?? false;
+    return mode === 'shader-f16';
+  }
+
   /** Elements per chunk and workgroups along x, from the adapter's limits (or the options' smaller ones). */
   private geometry(call: NormalisedCall): { chunkElements: number; groupsX: number } {
     // A workgroup covers 256 elements of reduction 'none' (512 for 16-bit outputs, two per
@@ -195,6 +209,7 @@ class WebGpuKernelRunner implements Runner {
       reduction,
       ...this.geometry(call),
       shaderSuffix: typeof this.options.shaderSuffix === 'string' ? this.options.shaderSuffix : '',
+      f16Storage: this.f16Storage(),
     });
     if (reduction === 'none') return outputTensor(dtype, logits.shape, out, n);
     return outputTensor(dtype, [], out, 1);
@@ -225,6 +240,7 @@ class WebGpuKernelRunner implements Runner {
 
 export type WebGpuRunner = Runner & {
   init(): Promise<void>;
+  f16Storage(): boolean;
   close(): Promise<void>;
   readonly info: GpuInfo | undefined;
   readonly lastTimings: PageAnswer | undefined;

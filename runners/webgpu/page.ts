@@ -15,7 +15,7 @@
  * never silent zeros. The driver is plain browser JavaScript kept in a string (it is
  * served, not compiled by tsc).
  */
-import { KIND_BYTES, MAX_GROUPS_X, PARAM_FIELDS, REDUCE_LEAF, REDUCE_SPAN, SHADER, WORKGROUP_SIZE } from './shader.js';
+import { KIND_BYTES, MAX_GROUPS_X, PARAM_FIELDS, REDUCE_LEAF, REDUCE_SPAN, SHADER, shaderSource, WORKGROUP_SIZE } from './shader.js';
 
 /** What the page sends back from init(). */
 export interface PageInit {
@@ -44,6 +44,8 @@ export interface PageRequest {
   groupsX: number;
   /** WGSL appended to the kernel's source: fault injection for tests (an empty string normally). */
   shaderSuffix: string;
+  /** Read float16 inputs through f16 views (the adapter must offer shader-f16), or as packed u32 words. */
+  f16Storage: boolean;
 }
 
 /** What the page answers: the bytes it posted, and for kernel calls where the time went (milliseconds). */
@@ -66,6 +68,7 @@ export interface WgslRequest {
 
 const DRIVER = String.raw`
 const SHADER = ${JSON.stringify(SHADER)};
+const SHADER_F16 = ${JSON.stringify(shaderSource({ f16Storage: true }))};
 const WG = ${WORKGROUP_SIZE};
 const LEAF = ${REDUCE_LEAF};
 const SPAN = ${REDUCE_SPAN};
@@ -191,6 +194,16 @@ function params(req, fields) {
   for (const [i, v] of fields) w[i] = v;
   return w;
 }
+function source(req) {
+  if (req.f16Storage && !device.features.has('shader-f16')) throw new Error('f16 storage was asked for, but this adapter does not offer shader-f16');
+  return (req.f16Storage ? SHADER_F16 : SHADER) + req.shaderSuffix;
+}
+// Bindings 1 and 2 (and their f16 views 5 and 6) for the passes that read the inputs.
+function inputEntries(req, bufA, bufB) {
+  const e = [{ binding: 1, resource: { buffer: bufA } }, { binding: 2, resource: { buffer: bufB } }];
+  if (req.f16Storage) e.push({ binding: 5, resource: { buffer: bufA } }, { binding: 6, resource: { buffer: bufB } });
+  return e;
+}
 function kinds(req) {
   return { KIND_A: req.kindA, KIND_B: req.kindB, OUT_KIND: req.outKind };
 }
@@ -203,7 +216,7 @@ function outBytesOf(kind, count) {
 
 // The per-call constants (beta, 1 / beta, beta / 2 in binary64), computed on the GPU once.
 async function constants(req, release) {
-  const pipe = await pipeline(SHADER + req.shaderSuffix, 'constants', kinds(req));
+  const pipe = await pipeline(source(req), 'constants', kinds(req));
   const buf = outputBuffer(24);
   release.push(buf);
   const enc = device.createCommandEncoder();
@@ -214,7 +227,7 @@ async function constants(req, release) {
 
 // Reduction 'none': chunk by chunk, each read back into its place in the output.
 async function runNone(req, a, b, release) {
-  const pipe = await pipeline(SHADER + req.shaderSuffix, 'elementwise', kinds(req));
+  const pipe = await pipeline(source(req), 'elementwise', kinds(req));
   const consts = await constants(req, release);
   const packed = req.outKind === 1 || req.outKind === 2;
   const out = new Uint8Array(Math.ceil(outBytesOf(req.outKind, req.n) / 4) * 4);
@@ -227,7 +240,7 @@ async function runNone(req, a, b, release) {
     release.push(bufA, bufB, bufOut);
     const enc = device.createCommandEncoder();
     const invocations = packed ? Math.ceil(count / 2) : count;
-    const uni = dispatch(enc, pipe, [{ binding: 1, resource: { buffer: bufA } }, { binding: 2, resource: { buffer: bufB } }, { binding: 3, resource: { buffer: bufOut } }, consts], invocations, req.groupsX, params(req, [[0, count]]));
+    const uni = dispatch(enc, pipe, [...inputEntries(req, bufA, bufB), { binding: 3, resource: { buffer: bufOut } }, consts], invocations, req.groupsX, params(req, [[0, count]]));
     release.push(uni);
     device.queue.submit([enc.finish()]);
     out.set(await readBack(bufOut, bytes), outBytesOf(req.outKind, start));
@@ -237,10 +250,20 @@ async function runNone(req, a, b, release) {
 }
 
 // Reductions: chunks of elements into partials, then passes over the partials until one
-// workgroup writes the result; only that value (8 bytes) is read back.
+// workgroup writes the result; only that value (8 bytes) is read back. A float64 mean whose
+// sum overflowed (+inf, although the mean of finite terms is finite) is computed again with
+// every term scaled by 2^-k, k = ceil(log2 n) + 1, and the mean scaled back: an infinite
+// term still gives inf, and a sum that large loses nothing to the scaling.
 async function runReduce(req, a, b, release) {
-  const pipeE = await pipeline(SHADER + req.shaderSuffix, 'reduceElements', kinds(req));
-  const pipeP = await pipeline(SHADER + req.shaderSuffix, 'reducePartials', kinds(req));
+  const out = await reduceOnce(req, a, b, release, 0);
+  const infinite = out[0] === 0 && out[1] === 0 && out[2] === 0 && out[3] === 0 && out[4] === 0 && out[5] === 0 && out[6] === 0xf0 && out[7] === 0x7f;
+  if (req.reduction !== 'mean' || req.outKind !== 3 || !infinite) return out;
+  return reduceOnce(req, a, b, release, Math.ceil(Math.log2(Math.max(req.n, 2))) + 1);
+}
+
+async function reduceOnce(req, a, b, release, scale) {
+  const pipeE = await pipeline(source(req), 'reduceElements', kinds(req));
+  const pipeP = await pipeline(source(req), 'reducePartials', kinds(req));
   const consts = await constants(req, release);
   const result = outputBuffer(8);
   release.push(result);
@@ -253,8 +276,8 @@ async function runReduce(req, a, b, release) {
     const bufB = storage(slice(b, req.kindB, start, n));
     release.push(bufA, bufB);
     const enc = device.createCommandEncoder();
-    const uni = dispatch(enc, pipeE, [{ binding: 1, resource: { buffer: bufA } }, { binding: 2, resource: { buffer: bufB } }, { binding: 3, resource: { buffer: partials } }, consts],
-      Math.ceil(n / LEAF), req.groupsX, params(req, [[0, n], [7, start / SPAN], [8, count === 1 ? 1 : 0]]));
+    const uni = dispatch(enc, pipeE, [...inputEntries(req, bufA, bufB), { binding: 3, resource: { buffer: partials } }, consts],
+      Math.ceil(n / LEAF), req.groupsX, params(req, [[0, n], [7, start / SPAN], [8, count === 1 ? 1 : 0], [10, scale]]));
     release.push(uni);
     device.queue.submit([enc.finish()]);
     // Destroyed once the submitted work is done; the next chunk's inputs take their place.
@@ -266,7 +289,7 @@ async function runReduce(req, a, b, release) {
     release.push(dst);
     const enc = device.createCommandEncoder();
     release.push(dispatch(enc, pipeP, [{ binding: 1, resource: { buffer: partials } }, { binding: 3, resource: { buffer: dst } }],
-      Math.ceil(count / LEAF), req.groupsX, params(req, [[0, count], [7, 0], [8, next === 1 ? 1 : 0]])));
+      Math.ceil(count / LEAF), req.groupsX, params(req, [[0, count], [7, 0], [8, next === 1 ? 1 : 0], [10, scale]])));
     device.queue.submit([enc.finish()]);
     count = next;
     partials = dst;
@@ -286,6 +309,7 @@ window.smoothl1Gpu = {
     if (!adapter) return { ok: false, reason: 'navigator.gpu.requestAdapter() returned null (also with forceFallbackAdapter: true)' };
     const lim = adapter.limits;
     device = await adapter.requestDevice({
+      requiredFeatures: adapter.features.has('shader-f16') ? ['shader-f16'] : [],
       requiredLimits: { maxStorageBufferBindingSize: lim.maxStorageBufferBindingSize, maxBufferSize: lim.maxBufferSize },
     });
     lost = null;

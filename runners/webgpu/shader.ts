@@ -62,9 +62,26 @@ export const REDUCE_SPAN = WORKGROUP_SIZE * REDUCE_LEAF;
 export const MAX_GROUPS_X = 65535;
 
 /** The `Params` uniform, as the driver writes it: u32 words in this order. */
-export const PARAM_FIELDS = ['n', 'total', 'betaBits', 'kindA', 'kindB', 'outKind', 'groupsX', 'outBase', 'last', 'mean'] as const;
+export const PARAM_FIELDS = ['n', 'total', 'betaBits', 'kindA', 'kindB', 'outKind', 'groupsX', 'outBase', 'last', 'mean', 'scale', 'pad'] as const;
 
-export const SHADER = /* wgsl */ `
+/**
+ * The kernel's source. With `f16Storage` (an adapter that offers `shader-f16`) it enables
+ * f16 and reads float16 inputs through `array<vec2<f16>>` views of the same buffers
+ * (bindings 5 and 6), taking each pair's bits with a bitcast: the same bits as the packed
+ * u32 path, so the same results, by construction; all arithmetic stays binary64 in integers
+ * (computing in f16 would not meet the strict level). Outputs are u32 words either way
+ * (a writable f16 view of OUT would alias it).
+ */
+export function shaderSource(options: { f16Storage: boolean }): string {
+  const f16 = options.f16Storage;
+  const halfWord = (buf: 'A' | 'B') => (f16 ? `bitcast<u32>(${buf}16[i >> 1u])` : `${buf}[i >> 1u]`);
+  return (f16 ? 'enable f16;\n' : '') + SHADER_BODY.replace(/@@HALF_A@@/g, halfWord('A')).replace(/@@HALF_B@@/g, halfWord('B')).replace(
+    '@@F16_BINDINGS@@',
+    f16 ? '@group(0) @binding(5) var<storage, read> A16: array<vec2<f16>>;\n@group(0) @binding(6) var<storage, read> B16: array<vec2<f16>>;' : '',
+  );
+}
+
+const SHADER_BODY = /* wgsl */ `
 ${F64_WGSL}
 
 struct Params {
@@ -78,6 +95,8 @@ struct Params {
   outBase: u32,  // reductions: index of this dispatch's first partial in OUT
   last: u32,     // reductions: 1 = one workgroup, write the result instead of a partial
   mean: u32,     // reductions: 1 = divide by total
+  scale: u32,    // reductions: k > 0 = add the terms times 2^-k, and scale the mean back by 2^k
+  pad: u32,
 }
 
 // The element kinds (0 float32, 1 float16 packed, 2 bfloat16 packed, 3 float64), fixed
@@ -92,6 +111,7 @@ override OUT_KIND: u32;
 @group(0) @binding(2) var<storage, read> B: array<u32>;
 @group(0) @binding(3) var<storage, read_write> OUT: array<u32>;
 @group(0) @binding(4) var<storage, read> C: array<u32>;
+@@F16_BINDINGS@@
 
 const HALF = F64(0u, 0x3fe00000u);
 
@@ -102,7 +122,7 @@ fn half16(w: u32, i: u32) -> u32 {
 fn loadA(i: u32) -> F64 {
   switch KIND_A {
     case 0u: { return f64_fromF32Bits(A[i]); }
-    case 1u: { return f64_fromF16Bits(half16(A[i >> 1u], i)); }
+    case 1u: { return f64_fromF16Bits(half16(@@HALF_A@@, i)); }
     case 2u: { return f64_fromBf16Bits(half16(A[i >> 1u], i)); }
     default: { return F64(A[2u * i], A[2u * i + 1u]); }
   }
@@ -111,7 +131,7 @@ fn loadA(i: u32) -> F64 {
 fn loadB(i: u32) -> F64 {
   switch KIND_B {
     case 0u: { return f64_fromF32Bits(B[i]); }
-    case 1u: { return f64_fromF16Bits(half16(B[i >> 1u], i)); }
+    case 1u: { return f64_fromF16Bits(half16(@@HALF_B@@, i)); }
     case 2u: { return f64_fromBf16Bits(half16(B[i >> 1u], i)); }
     default: { return F64(B[2u * i], B[2u * i + 1u]); }
   }
@@ -209,6 +229,7 @@ fn reduceAndWrite(group: u32, lid: u32) {
   }
   if (P.mean == 1u) {
     s = f64_div(s, f64_fromU32(P.total));                 // 0 / 0 = NaN for an empty input
+    s = f64_mul(s, F64(0u, (1023u + P.scale) << 20u));     // 2^scale: exact (the mean is below the largest double)
   }
   store(0u, s);
 }
@@ -221,6 +242,7 @@ fn reduceElements(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocati
   for (var j = 0u; j < ${REDUCE_LEAF}u; j = j + 1u) {
     var v = F64(0u, 0u);
     if (base + j < P.n) { v = lossOf(base + j); }
+    if (P.scale != 0u) { v = f64_mul(v, F64(0u, (1023u - P.scale) << 20u)); }   // times 2^-scale
     l[j] = v;
   }
   acc[lid] = leafSum(l);
@@ -242,3 +264,6 @@ fn reducePartials(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocati
   reduceAndWrite(group, lid);
 }
 `;
+
+/** The kernel without f16 storage (./page.ts compiles the variant the adapter calls for). */
+export const SHADER = shaderSource({ f16Storage: false });

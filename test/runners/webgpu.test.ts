@@ -48,7 +48,7 @@ describe.skipIf(skip)('webgpu runner (headless Chromium, WebGPU)', () => {
   it('has a WebGPU device, names it in its version, and probed the f32 flush mode', () => {
     expect(unavailable, `SMOOTHL1_REQUIRE_CHROMIUM=1 but: ${unavailable}`).toBeUndefined();
     expect(runner.nativeProfile).toBe('gpu');
-    expect(runner.version).toMatch(/Chromium \d+.*adapter .*; f32 (flushes|keeps) subnormals\)$/);
+    expect(runner.version).toMatch(/Chromium \d+.*adapter .*; f32 (flushes|keeps) subnormals; float16 (packed in u32|via shader-f16)\)$/);
     const info = runner.info!;
     // SwiftShader flushes f32 subnormal results (measured; docs/webgpu.md): the probe must see it.
     if (info.adapter.architecture === 'swiftshader') expect(info.flushesSubnormals.results).toBe(true);
@@ -82,6 +82,15 @@ describe.skipIf(skip)('webgpu runner (headless Chromium, WebGPU)', () => {
     // 1e308 - (-1e308) overflows binary64: inf; inf - inf: NaN.
     const r = output(await call({ logits: f64([3 * 2 ** -538, 2 ** -1074, 1e308, Infinity]), labels: f64([0, -(2 ** -1074), -1e308, Infinity]) }));
     expect([...r.data]).toEqual([2 ** -1074, 0, Infinity, NaN]);
+  });
+
+  it('float64 mean whose sum overflows binary64 is still finite (the GPU rescales); an infinite term gives inf', async () => {
+    // (1.7e308 - 0.5) + (1.5e308 - 0.5) exceeds the largest double, their mean does not.
+    const big = { logits: f64([1.7e308, 1.5e308]), labels: f64([0, 0]), reduction: str('mean') };
+    const r = await call(big);
+    expect(Number.isFinite(output(r).data[0])).toBe(true);
+    expect(strictFailures(big, 'gpu', r)).toEqual([]);
+    expect(output(await call({ ...big, logits: f64([Infinity, 1.5e308]) })).data[0]).toBe(Infinity);
   });
 
   it('float16: d = 400, beta = 1000 gives 80; overflow gives inf; a subnormal result is kept', async () => {
@@ -183,6 +192,33 @@ describe.skipIf(skip)('webgpu runner: calls split into chunks, 2-D dispatches, s
       }
     }, 60_000);
   }
+});
+
+describe.skipIf(skip)('webgpu runner: float16 storage, packed in u32 or read through shader-f16', () => {
+  const halfArgs = (reduction: string) => ({
+    logits: tensor('float16', [65504, 2 ** -24, 3 * 2 ** -24, 400, 1.5, -0, NaN, Infinity, 0.1, 2 ** -14]),
+    labels: tensor('float16', [-65504, 0, 2 ** -24, 0, -1.5, 0, 1, 1, 0.3, 2 ** -15]),
+    beta: float(0.5),
+    reduction: str(reduction),
+  });
+
+  it('both paths give the same bits where the adapter offers shader-f16; forcing it elsewhere is a crash naming the feature', async () => {
+    const packed = await openRunner('webgpu runner tests (packed float16)', { halfStorage: 'packed' });
+    const viaF16 = await openRunner('webgpu runner tests (shader-f16 float16)', { halfStorage: 'shader-f16' });
+    expect(packed.runner.f16Storage()).toBe(false);
+    const hasF16 = runner.info!.features.includes('shader-f16');
+    for (const reduction of ['none', 'sum', 'mean']) {
+      const a = halfArgs(reduction);
+      const p = await call(a, 'gpu', packed.runner);
+      expect(strictFailures(a, 'gpu', p)).toEqual([]);
+      if (hasF16) {
+        expect([...output(await call(a, 'gpu', viaF16.runner)).data]).toEqual([...output(p).data]);
+      } else {
+        await expect(call(a, 'gpu', viaF16.runner)).rejects.toThrow(/does not offer shader-f16/);
+      }
+    }
+    if (!hasF16) console.warn(`*** note: adapter ${runner.info!.adapter.vendor}/${runner.info!.adapter.architecture} has no shader-f16: only the packed float16 path ran`);
+  }, 60_000);
 });
 
 describe.skipIf(skip)('webgpu runner: faults are crashes of the call, and the next call gets a fresh browser', () => {
