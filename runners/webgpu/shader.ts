@@ -55,7 +55,7 @@ export type Kind = (typeof KIND)[keyof typeof KIND];
 export const KIND_BYTES: readonly number[] = [4, 2, 2, 8];
 
 export const WORKGROUP_SIZE = 256;
-/** Terms each invocation of a reduction adds first (pairwise; leafSum below is written for 8). */
+/** Terms each invocation of a reduction adds first (pairwise; leafAdd below is written for 8). */
 export const REDUCE_LEAF = 8;
 /** Terms one reduction workgroup covers: its partial sum is a complete binary tree over them. */
 export const REDUCE_SPAN = WORKGROUP_SIZE * REDUCE_LEAF;
@@ -201,11 +201,30 @@ fn elementwise(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_
 
 var<workgroup> acc: array<F64, ${WORKGROUP_SIZE}>;
 
-// The pairwise sum of one invocation's ${REDUCE_LEAF} consecutive terms: ((0+1)+(2+3))+((4+5)+(6+7)).
-fn leafSum(l: array<F64, ${REDUCE_LEAF}>) -> F64 {
-  let a = f64_addMags(f64_addMags(l[0], l[1], 0u), f64_addMags(l[2], l[3], 0u), 0u);
-  let b = f64_addMags(f64_addMags(l[4], l[5], 0u), f64_addMags(l[6], l[7], 0u), 0u);
-  return f64_addMags(a, b, 0u);                            // terms are >= 0 (or NaN)
+// Adds one invocation's ${REDUCE_LEAF} consecutive terms pairwise, ((0+1)+(2+3))+((4+5)+(6+7)),
+// as they come (term j completes a pair, a quad, the whole when its low bits are all 1),
+// in registers: no private array, which a software rasteriser keeps in memory per lane.
+struct Leaf {
+  t: F64,
+  pair: F64,
+  quad: F64,
+  sum: F64,
+}
+
+fn leafAdd(acc: Leaf, j: u32, v: F64) -> Leaf {
+  var r = acc;
+  if ((j & 1u) == 0u) {
+    r.t = v;
+  } else {
+    let p = f64_addMags(r.t, v, 0u);                      // terms are >= 0 (or NaN)
+    if ((j & 2u) == 0u) {
+      r.pair = p;
+    } else {
+      let q = f64_addMags(r.pair, p, 0u);
+      if ((j & 4u) == 0u) { r.quad = q; } else { r.sum = f64_addMags(r.quad, q, 0u); }
+    }
+  }
+  return r;
 }
 
 // acc[0] = the binary tree sum of acc[0..256); then thread 0 writes a partial or the result.
@@ -238,14 +257,15 @@ fn reduceAndWrite(group: u32, lid: u32) {
 fn reduceElements(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let group = linearGroup(wid);
   let base = (group * ${WORKGROUP_SIZE}u + lid) * ${REDUCE_LEAF}u;
-  var l: array<F64, ${REDUCE_LEAF}>;
+  let zero = F64(0u, 0u);
+  var leaf = Leaf(zero, zero, zero, zero);
   for (var j = 0u; j < ${REDUCE_LEAF}u; j = j + 1u) {
-    var v = F64(0u, 0u);
+    var v = zero;
     if (base + j < P.n) { v = lossOf(base + j); }
     if (P.scale != 0u) { v = f64_mul(v, F64(0u, (1023u - P.scale) << 20u)); }   // times 2^-scale
-    l[j] = v;
+    leaf = leafAdd(leaf, j, v);
   }
-  acc[lid] = leafSum(l);
+  acc[lid] = leaf.sum;
   reduceAndWrite(group, lid);
 }
 
@@ -253,14 +273,15 @@ fn reduceElements(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocati
 fn reducePartials(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let group = linearGroup(wid);
   let base = (group * ${WORKGROUP_SIZE}u + lid) * ${REDUCE_LEAF}u;
-  var l: array<F64, ${REDUCE_LEAF}>;
+  let zero = F64(0u, 0u);
+  var leaf = Leaf(zero, zero, zero, zero);
   for (var j = 0u; j < ${REDUCE_LEAF}u; j = j + 1u) {
     let i = base + j;
-    var v = F64(0u, 0u);
+    var v = zero;
     if (i < P.n) { v = F64(A[2u * i], A[2u * i + 1u]); }
-    l[j] = v;
+    leaf = leafAdd(leaf, j, v);
   }
-  acc[lid] = leafSum(l);
+  acc[lid] = leaf.sum;
   reduceAndWrite(group, lid);
 }
 `;
