@@ -59,7 +59,6 @@ export const WORKGROUP_SIZE = 256;
 export const REDUCE_LEAF = 8;
 /** Terms one reduction workgroup covers: its partial sum is a complete binary tree over them. */
 export const REDUCE_SPAN = WORKGROUP_SIZE * REDUCE_LEAF;
-export const MAX_GROUPS_X = 65535;
 
 /** The `Params` uniform, as the driver writes it: u32 words in this order. */
 export const PARAM_FIELDS = ['n', 'total', 'betaBits', 'kindA', 'kindB', 'outKind', 'groupsX', 'outBase', 'last', 'mean', 'scale', 'pad'] as const;

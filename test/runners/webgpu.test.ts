@@ -203,21 +203,24 @@ describe.skipIf(skip)('webgpu runner: float16 storage, packed in u32 or read thr
   });
 
   it('both paths give the same bits where the adapter offers shader-f16; forcing it elsewhere is a crash naming the feature', async () => {
-    const packed = await openRunner('webgpu runner tests (packed float16)', { halfStorage: 'packed' });
-    const viaF16 = await openRunner('webgpu runner tests (shader-f16 float16)', { halfStorage: 'shader-f16' });
-    expect(packed.runner.f16Storage()).toBe(false);
     const hasF16 = runner.info!.features.includes('shader-f16');
-    for (const reduction of ['none', 'sum', 'mean']) {
-      const a = halfArgs(reduction);
-      const p = await call(a, 'gpu', packed.runner);
-      expect(strictFailures(a, 'gpu', p)).toEqual([]);
-      if (hasF16) {
-        expect([...output(await call(a, 'gpu', viaF16.runner)).data]).toEqual([...output(p).data]);
-      } else {
-        await expect(call(a, 'gpu', viaF16.runner)).rejects.toThrow(/does not offer shader-f16/);
+    try {
+      for (const reduction of ['none', 'sum', 'mean']) {
+        const a = halfArgs(reduction);
+        options.halfStorage = 'packed';
+        expect(runner.f16Storage()).toBe(false);
+        const packed = await call(a);
+        expect(strictFailures(a, 'gpu', packed)).toEqual([]);
+        options.halfStorage = 'shader-f16';
+        if (hasF16) expect([...output(await call(a)).data]).toEqual([...output(packed).data]);
       }
+      if (!hasF16) {
+        await expect(call(halfArgs('none'))).rejects.toThrow(/does not offer shader-f16/);
+        console.warn(`*** note: adapter ${runner.info!.adapter.vendor}/${runner.info!.adapter.architecture} has no shader-f16: only the packed float16 path ran`);
+      }
+    } finally {
+      delete options.halfStorage;
     }
-    if (!hasF16) console.warn(`*** note: adapter ${runner.info!.adapter.vendor}/${runner.info!.adapter.architecture} has no shader-f16: only the packed float16 path ran`);
   }, 60_000);
 });
 
