@@ -31,7 +31,7 @@ import { GpuBrowser } from './browser.js';
 import type { GpuInfo } from './browser.js';
 import type { PageAnswer } from './page.js';
 import { KIND, KIND_BYTES, REDUCE_SPAN, WORKGROUP_SIZE } from './shader.js';
-import type { Kind } from './shader.js';
+import type { HalfViews, Kind } from './shader.js';
 
 export { CHROMIUM_ARGS, chromiumCandidates, findChromium, GpuBrowser, NoWebGpuError, u32Words } from './browser.js';
 export type { GpuInfo } from './browser.js';
@@ -48,9 +48,11 @@ export interface WebGpuRunnerOptions {
   /**
    * How float16 inputs are read: 'auto' (the default) through f16 views where the adapter
    * offers `shader-f16`, else as packed u32 words; 'packed' or 'shader-f16' force one (the
-   * latter is a crash of every call on an adapter without the feature). Same results.
+   * latter is a crash of every call on an adapter without the feature); 'u32-views' is the
+   * f16 path's wiring with u32-typed views, for tests on adapters without the feature.
+   * Same results. Read at every call.
    */
-  halfStorage?: 'auto' | 'packed' | 'shader-f16';
+  halfStorage?: 'auto' | 'packed' | 'shader-f16' | 'u32-views';
   /** Fault injection for tests: WGSL appended to the kernel's source (e.g. something that does not compile). */
   shaderSuffix?: string;
   [k: string]: unknown;
@@ -108,7 +110,7 @@ class WebGpuKernelRunner implements Runner {
     const i = this.lastInfo;
     if (i === undefined) return `${base})`;
     const flush = i.flushesSubnormals.results || i.flushesSubnormals.inputs ? 'f32 flushes subnormals' : 'f32 keeps subnormals';
-    const half = this.f16Storage() ? 'float16 via shader-f16' : 'float16 packed in u32';
+    const half = { none: 'float16 packed in u32', f16: 'float16 via shader-f16', u32: 'float16 via u32 views' }[this.halfViews()];
     return `${base}; Chromium ${i.browserVersion}; adapter ${i.adapter.vendor}/${i.adapter.architecture}${i.adapter.isFallbackAdapter ? ', fallback' : ''}; ${flush}; ${half})`;
   }
 
@@ -165,11 +167,18 @@ class WebGpuKernelRunner implements Runner {
     await old.close().catch(() => undefined);
   }
 
-  /** Whether float16 inputs are read through f16 views (halfStorage, and the adapter's features). */
-  f16Storage(): boolean {
-    const mode = this.options.halfStorage ?? 'auto';
-    if (mode === 'auto') return this.lastInfo?.features.includes('shader-f16') ?? false;
-    return mode === 'shader-f16';
+  /** How float16 inputs are read (halfStorage, and the adapter's features). */
+  halfViews(): HalfViews {
+    switch (this.options.halfStorage ?? 'auto') {
+      case 'auto':
+        return this.lastInfo?.features.includes('shader-f16') ? 'f16' : 'none';
+      case 'packed':
+        return 'none';
+      case 'shader-f16':
+        return 'f16';
+      case 'u32-views':
+        return 'u32';
+    }
   }
 
   /** Elements per chunk and workgroups along x, from the adapter's limits (or the options' smaller ones). */
@@ -209,7 +218,7 @@ class WebGpuKernelRunner implements Runner {
       reduction,
       ...this.geometry(call),
       shaderSuffix: typeof this.options.shaderSuffix === 'string' ? this.options.shaderSuffix : '',
-      f16Storage: this.f16Storage(),
+      halfViews: this.halfViews(),
     });
     if (reduction === 'none') return outputTensor(dtype, logits.shape, out, n);
     return outputTensor(dtype, [], out, 1);
@@ -240,7 +249,7 @@ class WebGpuKernelRunner implements Runner {
 
 export type WebGpuRunner = Runner & {
   init(): Promise<void>;
-  f16Storage(): boolean;
+  halfViews(): HalfViews;
   close(): Promise<void>;
   readonly info: GpuInfo | undefined;
   readonly lastTimings: PageAnswer | undefined;

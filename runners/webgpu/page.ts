@@ -18,6 +18,7 @@
  */
 import { KERNEL_PASSES } from './passes.js';
 import { WORKGROUP_SIZE } from './shader.js';
+import type { HalfViews } from './shader.js';
 
 /** What the page sends back from init(). */
 export interface PageInit {
@@ -46,8 +47,8 @@ export interface PageRequest {
   groupsX: number;
   /** WGSL appended to the kernel's source: fault injection for tests (an empty string normally). */
   shaderSuffix: string;
-  /** Read float16 inputs through f16 views (the adapter must offer shader-f16), or as packed u32 words. */
-  f16Storage: boolean;
+  /** How float16 inputs are read (./shader.ts HalfViews): packed words, f16 views (the adapter must offer shader-f16), or u32 views. */
+  halfViews: HalfViews;
 }
 
 /** What the page answers: the bytes it posted, and for kernel calls where the time went (milliseconds). */

@@ -10,7 +10,8 @@ import { KIND_BYTES, PARAM_FIELDS, REDUCE_LEAF, REDUCE_SPAN, SHADER, shaderSourc
 
 export const KERNEL_PASSES = String.raw`
 const SHADER = ${JSON.stringify(SHADER)};
-const SHADER_F16 = ${JSON.stringify(shaderSource({ f16Storage: true }))};
+const SHADER_F16 = ${JSON.stringify(shaderSource({ halfViews: 'f16' }))};
+const SHADER_U32_VIEWS = ${JSON.stringify(shaderSource({ halfViews: 'u32' }))};
 const LEAF = ${REDUCE_LEAF};
 const SPAN = ${REDUCE_SPAN};
 const KIND_BYTES = ${JSON.stringify(KIND_BYTES)};
@@ -24,13 +25,13 @@ function params(req, fields) {
   return w;
 }
 function source(req) {
-  if (req.f16Storage && !device.features.has('shader-f16')) throw new Error('f16 storage was asked for, but this adapter does not offer shader-f16');
-  return (req.f16Storage ? SHADER_F16 : SHADER) + req.shaderSuffix;
+  if (req.halfViews === 'f16' && !device.features.has('shader-f16')) throw new Error('f16 storage was asked for, but this adapter does not offer shader-f16');
+  return (req.halfViews === 'f16' ? SHADER_F16 : req.halfViews === 'u32' ? SHADER_U32_VIEWS : SHADER) + req.shaderSuffix;
 }
 // Bindings 1 and 2 (and their f16 views 5 and 6) for the passes that read the inputs.
 function inputEntries(req, bufA, bufB) {
   const e = [{ binding: 1, resource: { buffer: bufA } }, { binding: 2, resource: { buffer: bufB } }];
-  if (req.f16Storage) e.push({ binding: 5, resource: { buffer: bufA } }, { binding: 6, resource: { buffer: bufB } });
+  if (req.halfViews !== 'none') e.push({ binding: 5, resource: { buffer: bufA } }, { binding: 6, resource: { buffer: bufB } });
   return e;
 }
 function kinds(req) {

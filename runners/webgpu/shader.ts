@@ -64,20 +64,22 @@ export const REDUCE_SPAN = WORKGROUP_SIZE * REDUCE_LEAF;
 export const PARAM_FIELDS = ['n', 'total', 'betaBits', 'kindA', 'kindB', 'outKind', 'groupsX', 'outBase', 'last', 'mean', 'scale', 'pad'] as const;
 
 /**
- * The kernel's source. With `f16Storage` (an adapter that offers `shader-f16`) it enables
- * f16 and reads float16 inputs through `array<vec2<f16>>` views of the same buffers
- * (bindings 5 and 6), taking each pair's bits with a bitcast: the same bits as the packed
- * u32 path, so the same results, by construction; all arithmetic stays binary64 in integers
- * (computing in f16 would not meet the strict level). Outputs are u32 words either way
- * (a writable f16 view of OUT would alias it).
+ * How float16 inputs are read: 'none' as packed u32 words; 'f16' (an adapter that offers
+ * `shader-f16`) through `array<vec2<f16>>` views of the same buffers (bindings 5 and 6),
+ * taking each pair's bits with a bitcast: the same bits as the packed path, so the same
+ * results, by construction (all arithmetic stays binary64 in integers; computing in f16
+ * would not meet the strict level); 'u32' the same views typed `array<u32>`, which needs
+ * no feature: the f16 path's wiring (bindings, bind groups, indexing) checked on any
+ * adapter. Outputs are u32 words always (a writable f16 view of OUT would alias it).
  */
-export function shaderSource(options: { f16Storage: boolean }): string {
-  const f16 = options.f16Storage;
-  const halfWord = (buf: 'A' | 'B') => (f16 ? `bitcast<u32>(${buf}16[i >> 1u])` : `${buf}[i >> 1u]`);
-  return (f16 ? 'enable f16;\n' : '') + SHADER_BODY.replace(/@@HALF_A@@/g, halfWord('A')).replace(/@@HALF_B@@/g, halfWord('B')).replace(
-    '@@F16_BINDINGS@@',
-    f16 ? '@group(0) @binding(5) var<storage, read> A16: array<vec2<f16>>;\n@group(0) @binding(6) var<storage, read> B16: array<vec2<f16>>;' : '',
-  );
+export type HalfViews = 'none' | 'f16' | 'u32';
+
+export function shaderSource(options: { halfViews: HalfViews }): string {
+  const views = options.halfViews;
+  const halfWord = (buf: 'A' | 'B') => (views === 'none' ? `${buf}[i >> 1u]` : `bitcast<u32>(${buf}16[i >> 1u])`);
+  const type = views === 'f16' ? 'vec2<f16>' : 'u32';
+  const bindings = views === 'none' ? '' : `@group(0) @binding(5) var<storage, read> A16: array<${type}>;\n@group(0) @binding(6) var<storage, read> B16: array<${type}>;`;
+  return (views === 'f16' ? 'enable f16;\n' : '') + SHADER_BODY.replace(/@@HALF_A@@/g, halfWord('A')).replace(/@@HALF_B@@/g, halfWord('B')).replace('@@F16_BINDINGS@@', bindings);
 }
 
 const SHADER_BODY = /* wgsl */ `
@@ -286,4 +288,4 @@ fn reducePartials(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocati
 `;
 
 /** The kernel without f16 storage (./page.ts compiles the variant the adapter calls for). */
-export const SHADER = shaderSource({ f16Storage: false });
+export const SHADER = shaderSource({ halfViews: 'none' });
