@@ -17,7 +17,6 @@
  * served, not compiled by tsc).
  */
 import { KERNEL_PASSES } from './passes.js';
-import { WORKGROUP_SIZE } from './shader.js';
 import type { HalfViews } from './shader.js';
 
 /** What the page sends back from init(). */
@@ -70,7 +69,6 @@ export interface WgslRequest {
 }
 
 const DRIVER = String.raw`
-const WG = ${WORKGROUP_SIZE};
 let device = null;
 let lost = null;
 const modules = new Map();
@@ -153,9 +151,9 @@ async function scoped(fn) {
   if (failure) throw failure;
   return result;
 }
-// Encodes one dispatch of 'invocations' threads as a 2-D grid of workgroups.
-function dispatch(enc, pipe, entries, invocations, groupsX, params) {
-  const groups = Math.max(1, Math.ceil(invocations / WG));
+// Encodes one dispatch of 'groups' workgroups (at least 1) as a 2-D grid.
+function dispatch(enc, pipe, entries, groupCount, groupsX, params) {
+  const groups = Math.max(1, groupCount);
   const gx = Math.min(groups, groupsX);
   const gy = Math.ceil(groups / gx);
   if (gy > groupsX) throw new Error('dispatch of ' + groups + ' workgroups exceeds ' + groupsX + ' x ' + groupsX);

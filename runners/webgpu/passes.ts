@@ -6,13 +6,13 @@
  * passes over the partials until one workgroup writes the result, of which only 8 bytes
  * are read back. Kept as a string: it runs in the browser, not in Node.
  */
-import { KIND_BYTES, PARAM_FIELDS, REDUCE_LEAF, REDUCE_SPAN, SHADER, shaderSource } from './shader.js';
+import { KIND_BYTES, PARAM_FIELDS, REDUCE_SPAN, SHADER, shaderSource, WORKGROUP_SIZE } from './shader.js';
 
 export const KERNEL_PASSES = String.raw`
 const SHADER = ${JSON.stringify(SHADER)};
 const SHADER_F16 = ${JSON.stringify(shaderSource({ halfViews: 'f16' }))};
 const SHADER_U32_VIEWS = ${JSON.stringify(shaderSource({ halfViews: 'u32' }))};
-const LEAF = ${REDUCE_LEAF};
+const WG = ${WORKGROUP_SIZE};
 const SPAN = ${REDUCE_SPAN};
 const KIND_BYTES = ${JSON.stringify(KIND_BYTES)};
 const PARAM_WORDS = ${PARAM_FIELDS.length};
@@ -70,7 +70,7 @@ async function runNone(req, a, b, release) {
     release.push(bufA, bufB, bufOut);
     const enc = device.createCommandEncoder();
     const invocations = packed ? Math.ceil(count / 2) : count;
-    const uni = dispatch(enc, pipe, [...inputEntries(req, bufA, bufB), { binding: 3, resource: { buffer: bufOut } }, consts], invocations, req.groupsX, params(req, [[0, count]]));
+    const uni = dispatch(enc, pipe, [...inputEntries(req, bufA, bufB), { binding: 3, resource: { buffer: bufOut } }, consts], Math.ceil(invocations / WG), req.groupsX, params(req, [[0, count]]));
     release.push(uni);
     device.queue.submit([enc.finish()]);
     out.set(await readBack(bufOut, bytes), outBytesOf(req.outKind, start));
@@ -107,7 +107,7 @@ async function reduceOnce(req, a, b, release, scale) {
     release.push(bufA, bufB);
     const enc = device.createCommandEncoder();
     const uni = dispatch(enc, pipeE, [...inputEntries(req, bufA, bufB), { binding: 3, resource: { buffer: partials } }, consts],
-      Math.ceil(n / LEAF), req.groupsX, params(req, [[0, n], [7, start / SPAN], [8, count === 1 ? 1 : 0], [10, scale]]));
+      Math.ceil(n / SPAN), req.groupsX, params(req, [[0, n], [7, start / SPAN], [8, count === 1 ? 1 : 0], [10, scale]]));
     release.push(uni);
     device.queue.submit([enc.finish()]);
     // Destroyed once the submitted work is done; the next chunk's inputs take their place.
@@ -119,7 +119,7 @@ async function reduceOnce(req, a, b, release, scale) {
     release.push(dst);
     const enc = device.createCommandEncoder();
     release.push(dispatch(enc, pipeP, [{ binding: 1, resource: { buffer: partials } }, { binding: 3, resource: { buffer: dst } }],
-      Math.ceil(count / LEAF), req.groupsX, params(req, [[0, count], [7, 0], [8, next === 1 ? 1 : 0], [10, scale]])));
+      Math.ceil(count / SPAN), req.groupsX, params(req, [[0, count], [7, 0], [8, next === 1 ? 1 : 0], [10, scale]])));
     device.queue.submit([enc.finish()]);
     count = next;
     partials = dst;
