@@ -134,7 +134,12 @@ class WebGpuKernelRunner implements Runner {
     if (!v.ok) return errorResult(v.error);
     const n = numel(v.call.logits.shape);
     if (n === 0 && v.call.reduction === 'none') return { kind: 'output', tensor: outputTensor(v.call.computeDtype, v.call.logits.shape, Buffer.alloc(0), 0) };
-    return { kind: 'output', tensor: await this.guarded(ctx.signal, () => this.compute(v.call, n)) };
+    // Element counts travel as u32 (Params); no tensor the harness can hold is that large.
+    if (n >= 2 ** 32) throw new RangeError(`webgpu kernel: ${n} elements do not fit the kernel's 32-bit element count`);
+    // Malformed tensors are rejected here, before the GPU (no restart for them).
+    const a = inputBytes('logits', v.call.logits, n);
+    const b = inputBytes('labels', v.call.labels, n);
+    return { kind: 'output', tensor: await this.guarded(ctx.signal, () => this.compute(v.call, n, a, b)) };
   }
 
   /**
@@ -149,8 +154,7 @@ class WebGpuKernelRunner implements Runner {
       signal.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      await this.init();
-      return await Promise.race([call(), aborted]);
+      return await Promise.race([this.init().then(call), aborted]);
     } catch (e) {
       await this.restart();
       throw e;
@@ -200,12 +204,9 @@ class WebGpuKernelRunner implements Runner {
     return { chunkElements: chunk, groupsX };
   }
 
-  private async compute(call: NormalisedCall, n: number): Promise<Tensor> {
+  /** One call on the GPU: the inputs' bytes (./page.ts PageRequest) and the output tensor back. */
+  private async compute(call: NormalisedCall, n: number, a: Uint8Array, b: Uint8Array): Promise<Tensor> {
     const { logits, labels, computeDtype: dtype, beta, reduction } = call;
-    // Element counts travel as u32 (Params); no tensor the harness can hold is that large.
-    if (n >= 2 ** 32) throw new RangeError(`webgpu kernel: ${n} elements do not fit the kernel's 32-bit element count`);
-    const a = inputBytes('logits', logits, n);
-    const b = inputBytes('labels', labels, n);
     // beta >= 0 after validation (-0 on profiles admitting 0 is the same value): pass its bits.
     const betaBits = new Uint32Array(Float32Array.of(beta === 0 ? 0 : beta).buffer)[0];
     const kind = (d: FloatDType): Kind => KIND[d];
