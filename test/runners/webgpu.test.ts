@@ -245,10 +245,13 @@ describe.skipIf(skip)('webgpu runner: faults are crashes of the call, and the ne
   });
 
   it('an aborted call (the harness\'s time limit) rejects as a timeout; the next call works', async () => {
-    const big = { logits: tensor('float64', Array.from({ length: 400_000 }, (_, i) => i)), labels: tensor('float64', new Array<number>(400_000).fill(0)) };
+    // 1M float64 elements: 16 MB to move and 1M binary64 losses to compute; aborted after 20 ms.
+    const n = 1_000_000;
+    const filled = (x: number): ArgValue => ({ type: 'tensor', tensor: { dtype: 'float64', shape: [n], data: new Float64Array(n).fill(x) } });
+    const big = { logits: filled(3), labels: filled(0) };
     const ctl = new AbortController();
     const pending = runner.run(big, { profile: 'gpu', caseId: 'webgpu.test', signal: ctl.signal });
-    setTimeout(() => ctl.abort(), 50);
+    setTimeout(() => ctl.abort(), 20);
     await expect(pending).rejects.toMatchObject({ name: 'TimeoutError' });
     expect([...output(await call(ok)).data]).toEqual([1.5]);
   });
