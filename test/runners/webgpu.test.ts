@@ -9,6 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { floatFormat } from '../../common/float-format.js';
 import type { ArgValue, CallArgs, FloatDType, ProfileName, RunnerResult, Tensor } from '../../common/types.js';
+import { loadCorpus } from '../../harness/cases/index.js';
+import { runCases } from '../../harness/run.js';
 import { acceptance, checkValues, computeReference } from '../../oracle/index.js';
 import { validateCall } from '../../runners/validation.js';
 import { f32, f64, float, output, str } from './args.js';
@@ -242,6 +244,13 @@ describe.skipIf(skip)('webgpu runner: faults are crashes of the call, and the ne
     await expect(call(ok, 'gpu', broken.runner)).rejects.toThrow(/WGSL compilation failed/);
     // validation still answers without the GPU
     expect((await call({ ...ok, reduction: str('avg') }, 'gpu', broken.runner)).kind).toBe('error');
+    // Through the real engine: the computing case is a crash with the compiler's message, the error case still passes.
+    const cases = loadCorpus().filter((c) => c.id === 'doc/example' || c.id === 'reductions/invalid-avg');
+    expect(cases.length).toBe(2);
+    const outcome = await runCases({ runner: broken.runner, cases, profile: 'gpu', tolerance: 'strict', timeoutMs: 60_000, rerunPrefix: 'npx smoothl1 run --runner webgpu' });
+    const status = Object.fromEntries(outcome.results.map((r) => [r.id, `${r.status}: ${r.reason}`]));
+    expect(status['doc/example']).toMatch(/^crash: .*WGSL compilation failed: \d+:\d+ cannot convert/);
+    expect(status['reductions/invalid-avg']).toMatch(/^pass/);
   });
 
   it('an aborted call (the harness\'s time limit) rejects as a timeout; the next call works', async () => {
