@@ -65,28 +65,33 @@ fn f64_pack(sign: u32, exp: u32, sig: U64) -> F64 {
   return u64_add(U64(0u, (sign << 31u) + (exp << 20u)), sig);
 }
 
-// SoftFloat's softfloat_roundPackToF64 (round to nearest even): sig holds the significand
-// with its leading 1 at bit 62 (or lower for a result that is subnormal) and 10 extra bits
-// below the last kept one; the value is sig * 2^(exp - 0x3fe - 62). Handles overflow to
-// inf and gradual underflow.
-fn f64_roundPack(sign: u32, expIn: i32, sigIn: U64) -> F64 {
+// SoftFloat's softfloat_roundPackToF64: sig holds the significand with its leading 1 at bit
+// 62 (or lower for a result that is subnormal) and 10 extra bits below the last kept one;
+// the value is sig * 2^(exp - 0x3fe - 62). Rounds to nearest even with overflow to inf and
+// gradual underflow; or, with odd, to odd (truncate, and set the last bit when anything
+// was cut off; beyond the largest finite number: that number): rounding a round-to-odd
+// binary64 value once more to a format with at most 51 significand bits gives the correctly
+// rounded result, which rounding twice to nearest does not (the kernel's last operation
+// before a float32/float16/bfloat16 output uses it).
+fn f64_roundPack(sign: u32, expIn: i32, sigIn: U64, odd: bool) -> F64 {
   var exp = expIn;
   var sig = sigIn;
   if (exp < 0) {                                          // the result is subnormal (or 0)
     sig = u64_shrJam(sig, u32(-exp));
     exp = 0;
   }
-  let overflow = exp > 0x7fd || (exp == 0x7fd && !u64_lt(u64_add(sig, U64(0x200u, 0u)), U64(0u, 0x80000000u)));
+  let overflow = exp > 0x7fd || (exp == 0x7fd && !odd && !u64_lt(u64_add(sig, U64(0x200u, 0u)), U64(0u, 0x80000000u)));
   let roundBits = sig.x & 0x3ffu;
-  var q = u64_shr(u64_add(sig, U64(0x200u, 0u)), 10u);
-  q.x = q.x & select(0xffffffffu, 0xfffffffeu, roundBits == 0x200u);   // a tie: to even
+  var q = u64_shr(u64_add(sig, U64(select(0x200u, 0u, odd), 0u)), 10u);
+  q.x = q.x & select(0xffffffffu, 0xfffffffeu, roundBits == 0x200u && !odd);   // a tie: to even
+  q.x = q.x | select(0u, 1u, odd && roundBits != 0u);                          // inexact: odd
   let z = f64_pack(sign, select(u32(exp), 0u, u64_isZero(q)), q);
-  return select(z, f64_inf(sign), overflow);
+  return select(z, select(f64_inf(sign), F64(0xffffffffu, (sign << 31u) | 0x7fefffffu), odd), overflow);
 }
 
 // |x| + |y| with the result's sign given (SoftFloat's softfloat_addMagsF64, with the
 // operands ordered by exponent instead of two mirrored paths).
-fn f64_addMags(x: F64, y: F64, signZ: u32) -> F64 {
+fn f64_addMags(x: F64, y: F64, signZ: u32, odd: bool) -> F64 {
   let swap = (y.y & 0x7ff00000u) > (x.y & 0x7ff00000u);
   let a = select(x, y, swap);
   let b = select(y, x, swap);
@@ -103,7 +108,7 @@ fn f64_addMags(x: F64, y: F64, signZ: u32) -> F64 {
   var sigZ = u64_add(U64(sigA.x, sigA.y | 0x20000000u), sigB);
   let low = u64_lt(sigZ, U64(0u, 0x40000000u));
   sigZ = select(sigZ, u64_shl1(sigZ), low);
-  var z = f64_roundPack(signZ, expA - select(0, 1, low), sigZ);
+  var z = f64_roundPack(signZ, expA - select(0, 1, low), sigZ, odd);
   // Both subnormal or zero: the fields add exactly (a carry gives the smallest normal).
   let tiny = u64_add(fracA, fracB);
   z = select(z, U64(tiny.x, tiny.y | (signZ << 31u)), expA == 0);
@@ -114,7 +119,7 @@ fn f64_addMags(x: F64, y: F64, signZ: u32) -> F64 {
 
 // signIn * (|x| - |y|): the sign flips when |y| > |x| (SoftFloat's softfloat_subMagsF64,
 // with the operands ordered by magnitude and one path for equal and unequal exponents).
-fn f64_subMags(x: F64, y: F64, signIn: u32) -> F64 {
+fn f64_subMags(x: F64, y: F64, signIn: u32, odd: bool) -> F64 {
   let swap = u64_lt(f64_abs(x), f64_abs(y));
   let a = select(x, y, swap);
   let b = select(y, x, swap);
@@ -132,7 +137,7 @@ fn f64_subMags(x: F64, y: F64, signIn: u32) -> F64 {
   sigB = u64_shrJam(sigB, u32(expA - expB));
   let sigZ = u64_sub(sigA, sigB);
   let shift = u64_clz(sigZ) - 1u;                         // leading 1 to bit 62
-  var z = f64_roundPack(signZ, expA - 1 - i32(shift), u64_shl(sigZ, shift));
+  var z = f64_roundPack(signZ, expA - 1 - i32(shift), u64_shl(sigZ, shift), odd);
   z = select(z, f64_zero(0u), u64_isZero(sigZ));           // x - x = +0
   // a inf or NaN (the larger magnitude): NaN if a NaN is involved or inf - inf, else inf.
   let nan = !u64_isZero(fracA) || expB == 0x7ff;
@@ -142,14 +147,14 @@ fn f64_subMags(x: F64, y: F64, signIn: u32) -> F64 {
 fn f64_add(a: F64, b: F64) -> F64 {
   let signA = a.y >> 31u;
   var z: F64;
-  if (signA == (b.y >> 31u)) { z = f64_addMags(a, b, signA); } else { z = f64_subMags(a, b, signA); }
+  if (signA == (b.y >> 31u)) { z = f64_addMags(a, b, signA, false); } else { z = f64_subMags(a, b, signA, false); }
   return z;
 }
 
 fn f64_sub(a: F64, b: F64) -> F64 {
   let signA = a.y >> 31u;
   var z: F64;
-  if (signA == (b.y >> 31u)) { z = f64_subMags(a, b, signA); } else { z = f64_addMags(a, b, signA); }
+  if (signA == (b.y >> 31u)) { z = f64_subMags(a, b, signA, false); } else { z = f64_addMags(a, b, signA, false); }
   return z;
 }
 
@@ -194,7 +199,7 @@ fn f64_mul(a: F64, b: F64) -> F64 {
   var sigZ = U64(p.z | select(0u, 1u, (p.x | p.y) != 0u), p.w);
   let low = u64_lt(sigZ, U64(0u, 0x40000000u));
   sigZ = select(sigZ, u64_shl1(sigZ), low);
-  var z = f64_roundPack(signZ, expA + expB - 0x3ff - select(0, 1, low), sigZ);
+  var z = f64_roundPack(signZ, expA + expB - 0x3ff - select(0, 1, low), sigZ, false);
   z = select(z, f64_zero(signZ), zero);
   let inf = f64_isInf(a) || f64_isInf(b);
   z = select(z, f64_inf(signZ), inf);
@@ -202,6 +207,11 @@ fn f64_mul(a: F64, b: F64) -> F64 {
 }
 
 fn f64_div(a: F64, b: F64) -> F64 {
+  return f64_divRound(a, b, false);
+}
+
+// a / b rounded to nearest even, or (odd) to odd.
+fn f64_divRound(a: F64, b: F64, odd: bool) -> F64 {
   let signZ = (a.y ^ b.y) >> 31u;
   var expA = f64_expField(a);
   var sigA = f64_fracField(a);
@@ -233,7 +243,7 @@ fn f64_div(a: F64, b: F64) -> F64 {
   }
   var sigZ = u64_shl(q, 8u);
   sigZ.x = sigZ.x | select(0u, 1u, !u64_isZero(rem));
-  var z = f64_roundPack(signZ, expA - expB + 0x3fe - select(0, 1, low), sigZ);
+  var z = f64_roundPack(signZ, expA - expB + 0x3fe - select(0, 1, low), sigZ, odd);
   let zeroA = f64_isZero(a);
   let zeroB = f64_isZero(b);
   let infA = f64_isInf(a);

@@ -24,7 +24,8 @@
  * not, and no intermediate underflows where the result does not (squaring first underflows
  * for |d| < 2^-538 even when beta is tiny). NaN and infinities follow IEEE through the
  * formula (a NaN |d| fails the comparison and takes the linear branch; inf - inf is NaN;
- * d^2 * 0 is 0 for beta = inf); beta = 0 (ascend) never takes the quadratic branch.
+ * d^2 * 0 is 0 for beta = inf, also where the float64 difference of two finite values
+ * overflows); beta = 0 (ascend) never takes the quadratic branch.
  *
  * Entry points (one bind group: 0 params, 1 A, 2 B, 3 OUT, 4 C = the constants):
  * - `constants`: one invocation writes beta, r and h (binary64) to OUT, which the other
@@ -155,15 +156,28 @@ fn constants() {
   OUT[5] = h.y;
 }
 
+fn f64_isFinite(a: F64) -> bool {
+  return (a.y & 0x7ff00000u) != 0x7ff00000u;
+}
+
 fn lossOf(i: u32) -> F64 {
-  let ad = f64_abs(f64_sub(loadA(i), loadB(i)));
+  let x = loadA(i);
+  let y = loadB(i);
+  let beta = F64(C[0], C[1]);
+  let ad = f64_abs(f64_sub(x, y));
   var z: F64;
-  if (f64_lt(ad, F64(C[0], C[1]))) {
+  if (f64_lt(ad, beta)) {
     z = f64_mul(f64_mul(f64_mul(ad, F64(C[2], C[3])), ad), HALF);
   } else {
-    z = f64_subMags(ad, F64(C[4], C[5]), 0u);             // |d| >= h >= 0: a subtraction of magnitudes
+    // |d| >= h >= 0: a subtraction of magnitudes; rounded to odd before a narrower output,
+    // so that |d| - h just below a midpoint of the output (65520 - 2^-150 in float16) is not
+    // rounded twice onto it (|d| is exact for those inputs).
+    z = f64_subMags(ad, F64(C[4], C[5]), 0u, OUT_KIND != 3u);
   }
-  return z;
+  // beta = inf: d^2 / (2 inf) = 0 for every finite d, also when x - y of two finite float64
+  // values overflows binary64 (the formula would take the linear branch: inf - inf = NaN).
+  // With finite beta an overflowing |d| is right on the linear branch: |d| - h rounds to inf.
+  return select(z, F64(0u, 0u), f64_isInf(beta) && f64_isFinite(x) && f64_isFinite(y));
 }
 
 // A 16-bit output pattern (float16 or bfloat16).
@@ -224,20 +238,20 @@ fn leafAdd(acc: Leaf, j: u32, v: F64) -> Leaf {
   if ((j & 1u) == 0u) {
     r.t = v;
   } else {
-    let x1 = f64_addMags(r.t, v, 0u);                     // terms are >= 0 (or NaN)
+    let x1 = f64_addMags(r.t, v, 0u, false);              // terms are >= 0 (or NaN)
     if ((j & 2u) == 0u) {
       r.p1 = x1;
     } else {
-      let x2 = f64_addMags(r.p1, x1, 0u);
+      let x2 = f64_addMags(r.p1, x1, 0u, false);
       if ((j & 4u) == 0u) {
         r.p2 = x2;
       } else {
-        let x3 = f64_addMags(r.p2, x2, 0u);
+        let x3 = f64_addMags(r.p2, x2, 0u, false);
         if ((j & 8u) == 0u) {
           r.p3 = x3;
         } else {
-          let x4 = f64_addMags(r.p3, x3, 0u);
-          if ((j & 16u) == 0u) { r.p4 = x4; } else { r.sum = f64_addMags(r.p4, x4, 0u); }
+          let x4 = f64_addMags(r.p3, x3, 0u, false);
+          if ((j & 16u) == 0u) { r.p4 = x4; } else { r.sum = f64_addMags(r.p4, x4, 0u, false); }
         }
       }
     }
@@ -250,7 +264,8 @@ fn reduceAndWrite(group: u32, lid: u32) {
   workgroupBarrier();
   for (var stride = ${REDUCE_WORKGROUP_SIZE / 2}u; stride > 0u; stride = stride >> 1u) {
     if (lid < stride) {
-      acc[lid] = f64_addMags(acc[lid], acc[lid + stride], 0u);
+      // The root of the last pass (a sum's last addition) rounds to odd before a narrower output.
+      acc[lid] = f64_addMags(acc[lid], acc[lid + stride], 0u, OUT_KIND != 3u && P.last == 1u && P.mean == 0u && stride == 1u);
     }
     workgroupBarrier();
   }
@@ -265,7 +280,7 @@ fn reduceAndWrite(group: u32, lid: u32) {
     return;
   }
   if (P.mean == 1u) {
-    s = f64_div(s, f64_fromU32(P.total));                 // 0 / 0 = NaN for an empty input
+    s = f64_divRound(s, f64_fromU32(P.total), OUT_KIND != 3u);   // 0 / 0 = NaN for an empty input; odd as above
     s = f64_mul(s, F64(0u, (1023u + P.scale) << 20u));     // 2^scale: exact (the mean is below the largest double)
   }
   store(0u, s);

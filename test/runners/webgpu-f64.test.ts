@@ -31,7 +31,7 @@ const RUNS = Number(process.env.SMOOTHL1_F64_RUNS ?? '8');
 const BATCH = 4096;
 const SEED = process.env.SMOOTHL1_F64_SEED === undefined ? undefined : Number(process.env.SMOOTHL1_F64_SEED);
 
-const OPS = ['add', 'sub', 'mul', 'div', 'lt', 'abs', 'toF32', 'toF16', 'toBf16', 'fromF32', 'fromF16', 'fromBf16', 'fromU32'] as const;
+const OPS = ['add', 'sub', 'mul', 'div', 'lt', 'abs', 'toF32', 'toF16', 'toBf16', 'fromF32', 'fromF16', 'fromBf16', 'fromU32', 'addOdd', 'subOdd', 'divOdd'] as const;
 type Op = (typeof OPS)[number];
 
 /** One record per invocation: [op, a.lo, a.hi, b.lo, b.hi] in, [lo, hi] out; I[0] is the record count. */
@@ -59,7 +59,11 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>) {
     case 9u: { r = f64_fromF32Bits(a.x); }
     case 10u: { r = f64_fromF16Bits(a.x); }
     case 11u: { r = f64_fromBf16Bits(a.x); }
-    default: { r = f64_fromU32(a.x); }
+    case 12u: { r = f64_fromU32(a.x); }
+    // rounded to odd: a + b and a - b with b given a's sign (the magnitude paths), a / b
+    case 13u: { r = f64_addMags(a, F64(b.x, (b.y & 0x7fffffffu) | (a.y & 0x80000000u)), a.y >> 31u, true); }
+    case 14u: { r = f64_subMags(a, F64(b.x, (b.y & 0x7fffffffu) | (a.y & 0x80000000u)), a.y >> 31u, true); }
+    default: { r = f64_divRound(a, b, true); }
   }
   O[2u * i] = r.x;
   O[2u * i + 1u] = r.y;
@@ -131,6 +135,32 @@ function exact(op: 'add' | 'sub' | 'mul' | 'div', x: number, y: number): number 
   }
 }
 
+/** Round to odd: the exact value if representable, else whichever neighbour has an odd last bit (never inf). */
+function roundOdd(neg: boolean, num: bigint, den: bigint, exp2: number): number {
+  const down = roundScaled(neg, num, den, exp2, F64, -1);
+  const up = roundScaled(neg, num, den, exp2, F64, 1);
+  if (Object.is(down, up)) return down;
+  return (bitsOf(down) & 1n) === 1n ? down : up;
+}
+
+const ODD: Partial<Record<Op, 'add' | 'sub' | 'div'>> = { addOdd: 'add', subOdd: 'sub', divOdd: 'div' };
+
+/** The record's result rounded to odd, from the oracle's exact values (specials as IEEE says, via the host). */
+function expectedOdd(op: 'add' | 'sub' | 'div', x: number, yIn: number): number {
+  // add/sub take b with a's sign (the magnitude paths of the emulation)
+  const y = op === 'div' ? yIn : Math.sign(x) < 0 || Object.is(x, -0) ? -Math.abs(yIn) : Math.abs(yIn);
+  const native = NATIVE[op](x, y);
+  if (Number.isNaN(native) || !Number.isFinite(x) || !Number.isFinite(y) || x === 0 || y === 0) return native;
+  const dx = dyadicOf(x);
+  const dy = dyadicOf(y);
+  const abs = (m: bigint) => (m < 0n ? -m : m);
+  if (op === 'div') return roundOdd(dx.m < 0n !== dy.m < 0n, abs(dx.m), abs(dy.m), dx.e - dy.e);
+  const e = Math.min(dx.e, dy.e);
+  const m = (dx.m << BigInt(dx.e - e)) + (op === 'add' ? 1n : -1n) * (dy.m << BigInt(dy.e - e));
+  if (m === 0n) return 0; // x - x = +0
+  return roundOdd(m < 0n, abs(m), 1n, e);
+}
+
 /** What the record must give: exact bits, or any NaN (of binary64, or of the narrow format). */
 function expected(r: Rec): { nan: true } | { bits: bigint } {
   const x = num(r.a);
@@ -144,6 +174,11 @@ function expected(r: Rec): { nan: true } | { bits: bigint } {
   const wide = WIDEN[r.op];
   if (wide !== undefined) {
     const v = wide.decode(Number(r.a & 0xffffffffn));
+    return Number.isNaN(v) ? { nan: true } : { bits: bitsOf(v) };
+  }
+  const odd = ODD[r.op];
+  if (odd !== undefined) {
+    const v = expectedOdd(odd, x, y);
     return Number.isNaN(v) ? { nan: true } : { bits: bitsOf(v) };
   }
   switch (r.op) {
@@ -267,11 +302,20 @@ describe.skipIf(skip)('binary64 emulated in WGSL (runners/webgpu/f64.ts) against
     }, 120_000);
   }
 
+  it(`rounding to odd (add and subtract magnitudes, divide): ${RUNS} x ${BATCH} pairs, bit for bit`, async () => {
+    const odd = fc.oneof(
+      pairsFor('add').map(([a, b]): Rec => ({ op: 'addOdd', a, b })),
+      pairsFor('sub').map(([a, b]): Rec => ({ op: 'subOdd', a, b })),
+      pairsFor('div').map(([a, b]): Rec => ({ op: 'divOdd', a, b })),
+    );
+    await check(batch(odd));
+  }, 120_000);
+
   it('special operands of every operation: zeros, subnormals, normals, infinities, NaN, in every combination', async () => {
     const specials = [0n, 1n, FRAC_MAX, 1n << 52n, 0x3ff0000000000000n, 0x3ff0000000000001n, 0x7fefffffffffffffn, 0x7ff0000000000000n, 0x7ff8000000000000n, 0x7ff0000000000001n];
     const values = specials.flatMap((b) => [b, b | SIGN]);
     const recs: Rec[] = [];
-    for (const op of ['add', 'sub', 'mul', 'div', 'lt', 'abs', 'toF32', 'toF16', 'toBf16'] as const) for (const a of values) for (const b of values) recs.push({ op, a, b });
+    for (const op of ['add', 'sub', 'mul', 'div', 'lt', 'abs', 'toF32', 'toF16', 'toBf16', 'addOdd', 'subOdd', 'divOdd'] as const) for (const a of values) for (const b of values) recs.push({ op, a, b });
     expect(await failures(recs)).toEqual([]);
   });
 

@@ -6,6 +6,7 @@
  * The whole corpus runs in webgpu-corpus.test.ts, the binary64 emulation on its own in
  * webgpu-f64.test.ts.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { floatFormat } from '../../common/float-format.js';
 import type { ArgValue, CallArgs, FloatDType, ProfileName, RunnerResult, Tensor } from '../../common/types.js';
@@ -103,6 +104,21 @@ describe.skipIf(skip)('webgpu runner (headless Chromium, WebGPU)', () => {
     expect([...o.data]).toEqual([0x7c00, 0x0008, 0x0000]);
   });
 
+  it('just below a half type\'s or float32\'s overflow midpoint the result is the largest finite value, not inf', async () => {
+    // float16 65504 - (-16) = 65520, the midpoint between 65504 and 2^16 (where float16 rounds to inf);
+    // the loss 65520 - beta/2 is just below it: 65504 (0x7bff). Computed in binary64 and rounded to
+    // nearest twice, 65520 - 5e-31 would become 65520 and then inf; the last step rounds to odd.
+    const r16 = output(await call({ logits: tensor('float16', [65504]), labels: tensor('float16', [-16]), beta: float(1e-30) }));
+    expect(r16.data[0]).toBe(0x7bff);
+    // float32: max + 2^103 is float32's midpoint to inf; max - (-2^103) - beta/2 lies below it.
+    const max32 = floatFormat('float32').maxFinite;
+    const r32 = output(await call({ logits: tensor('float32', [max32]), labels: tensor('float32', [-(2 ** 103)]), beta: float(1e-30) }));
+    expect(r32.data[0]).toBe(max32);
+    // and the sum of that one element, on the GPU
+    const m16 = output(await call({ logits: tensor('float16', [65504]), labels: tensor('float16', [-16]), beta: float(1e-30), reduction: str('sum') }));
+    expect(m16.data[0]).toBe(0x7bff);
+  });
+
   it('bfloat16 (ascend profile) results halfway between two bfloat16 numbers round to even', async () => {
     // 2 - (0.5 - 2^-8) - 0.5 = 1 + 2^-8 (halfway between 1 and 1 + 2^-7: even is 1);
     // 2 - (0.5 - 3*2^-8) - 0.5 = 1 + 3*2^-8 (halfway between 1 + 2^-7 and 1 + 2^-6: even is 1 + 2^-6).
@@ -119,8 +135,9 @@ describe.skipIf(skip)('webgpu runner (headless Chromium, WebGPU)', () => {
     expect([0, 2].map((i) => (Number(r16.data[i]) & 0x7fff) > 0x7c00)).toEqual([true, true]);
     expect([1, 3, 4, 5].map((i) => r16.data[i])).toEqual([0x7c00, 0x7c00, 0x7c00, 0x4300]);
     // beta = inf: finite d is quadratic, d^2 / inf = 0; an infinite d gives inf - inf = NaN.
-    const inf = output(await call({ logits: tensor('float64', [5, Infinity]), labels: tensor('float64', [0, 0]), beta: float(Infinity) }));
-    expect([...inf.data]).toEqual([0, NaN]);
+    // 1.7e308 - (-1.7e308) overflows binary64, but the exact d is finite: d^2 / inf = 0 too.
+    const inf = output(await call({ logits: tensor('float64', [5, Infinity, 1.7e308]), labels: tensor('float64', [0, 0, -1.7e308]), beta: float(Infinity) }));
+    expect([...inf.data]).toEqual([0, NaN, 0]);
     const sum = output(await call({ logits: tensor('float32', [1, NaN]), labels: tensor('float32', [0, 0]), reduction: str('sum') }));
     expect(sum.data[0]).toBeNaN();
   });
@@ -194,6 +211,45 @@ describe.skipIf(skip)('webgpu runner: calls split into chunks, 2-D dispatches, s
       }
     }, 60_000);
   }
+});
+
+describe.skipIf(skip)('webgpu runner: random calls against the oracle at the strict level', () => {
+  // Beyond the corpus: fast-check calls of every gpu dtype and reduction, with bit patterns
+  // biased to the hard cases (subnormals, zeros of both signs, inf, NaN, huge values,
+  // values one ulp apart) and betas from the float32 edge (subnormal, tiny, huge, inf).
+  // SMOOTHL1_WEBGPU_RANDOM_RUNS sets the number of calls (default 24; npm run test:webgpu 300).
+  const RUNS = Number(process.env.SMOOTHL1_WEBGPU_RANDOM_RUNS ?? '24');
+  const bitsOf = { float16: 16, float32: 32, float64: 64 } as const;
+  const element = (dtype: 'float16' | 'float32' | 'float64') => {
+    const fmt = floatFormat(dtype);
+    const special = [0, -0, Infinity, -Infinity, NaN, fmt.minSubnormal, -fmt.minSubnormal, fmt.minNormal, fmt.maxFinite, -fmt.maxFinite, 1, -1, 0.5];
+    return fc.oneof(
+      { arbitrary: fc.constantFrom(...special), weight: 2 },
+      { arbitrary: fc.double({ min: -4, max: 4, noNaN: true }).map((x) => fmt.round(x)), weight: 4 },
+      { arbitrary: fc.integer({ min: 0, max: 2 ** Math.min(bitsOf[dtype], 30) - 1 }).map((k) => fmt.decode(bitsOf[dtype] === 64 ? (BigInt(k) * 0x9e3779b97f4a7c15n) & 0xffffffffffffffffn : k)), weight: 2 },
+      { arbitrary: fc.tuple(fc.integer({ min: -60, max: 60 }), fc.double({ min: 1, max: 2, noNaN: true })).map(([e, m]) => fmt.round(m * 2 ** e)), weight: 2 },
+    );
+  };
+  const betas = fc.constantFrom(1, 0.1, 0.5, 3, 2 ** -149, 1e-30, 1e-5, 60000, 1e30, 3.4e38, Infinity);
+
+  it(`${RUNS} random calls: float16, float32, float64; none, sum, mean`, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('float16', 'float32', 'float64'),
+        fc.constantFrom('none', 'sum', 'mean'),
+        betas,
+        fc.integer({ min: 0, max: 5000 }),
+        fc.nat(),
+        async (dtype, reduction, beta, n, seed) => {
+          const values = fc.sample(fc.array(element(dtype), { minLength: 2 * n, maxLength: 2 * n }), { numRuns: 1, seed })[0];
+          const args = { logits: tensor(dtype, values.slice(0, n)), labels: tensor(dtype, values.slice(n)), beta: float(beta), reduction: str(reduction) };
+          const failures = strictFailures(args, 'gpu', await call(args));
+          if (failures.length > 0) throw new Error(`${dtype} ${reduction} beta ${beta} n ${n} seed ${seed}: ${failures.slice(0, 3).join('; ')}`);
+        },
+      ),
+      { numRuns: RUNS, endOnFailure: true },
+    );
+  }, 600_000);
 });
 
 describe.skipIf(skip)('webgpu runner: float16 storage, packed in u32 or read through shader-f16', () => {
