@@ -63,7 +63,7 @@ const runners: Record<string, Entry> = {
     create: async (o) => (await import('./ascend-sim/index.js')).createRunner(o),
   },
   webgpu: {
-    summary: 'in-repo WGSL compute kernel in headless Chromium via WebGPU (profile ascend; float16, bfloat16, float32)',
+    summary: 'in-repo WGSL compute kernel in headless Chromium via WebGPU (profile gpu; float16, float32, float64 emulated in integers)',
     needs: 'playwright-core',
     create: async (o) => (await import('./webgpu/index.js')).createRunner(o),
   },

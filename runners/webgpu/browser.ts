@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { pageHtml } from './page.js';
-import type { PageInit, PageRequest } from './page.js';
+import type { PageAnswer, PageInit, PageRequest, WgslRequest } from './page.js';
 
 /** Where Chromium is looked for, first match wins ($CHROMIUM_PATH first). */
 export function chromiumCandidates(): string[] {
@@ -45,7 +45,48 @@ export class NoWebGpuError extends Error {
 export interface GpuInfo {
   browserVersion: string;
   adapter: NonNullable<PageInit['adapter']>;
-  maxStorageBufferBindingSize: number;
+  features: string[];
+  limits: NonNullable<PageInit['limits']>;
+  /** What the flush probe saw (probeFlush below): whether f32 subnormal results / inputs are flushed to zero. */
+  flushesSubnormals: { results: boolean; inputs: boolean };
+}
+
+/**
+ * A probe of the adapter's f32 arithmetic, from values in a buffer (so no compiler can
+ * fold it): 2^-100 * 2^-30 = 2^-130 (a subnormal result), 2^-130 + 0 and 2^-130 > 0 (a
+ * subnormal input). The kernel never uses f32 arithmetic (./shader.ts), so the answer
+ * changes no result; it is reported with the adapter (docs/webgpu.md).
+ */
+export const FLUSH_PROBE_WGSL = /* wgsl */ `
+@group(0) @binding(0) var<storage, read> I: array<u32>;
+@group(0) @binding(1) var<storage, read_write> O: array<u32>;
+@compute @workgroup_size(1)
+fn main() {
+  let x = bitcast<f32>(I[0]);
+  let y = bitcast<f32>(I[1]);
+  let s = bitcast<f32>(I[2]);
+  let z = bitcast<f32>(I[3]);
+  O[0] = bitcast<u32>(x * y);
+  O[1] = bitcast<u32>(s + z);
+  O[2] = select(0u, 1u, s > z);
+}
+`;
+const SUBNORMAL_2_M130 = 0x00080000;
+
+/**
+ * The message of an error thrown in the page, as playwright reports it ("page.evaluate:
+ * Error: <message>" and the page's stack): the message alone, so that a report shows what
+ * the adapter said and nothing tries to resolve the page's stack frames.
+ */
+function pageMessage(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const message = text.split(/\n\s+at /)[0].replace(/^page\.evaluate: (Error: )?/, '');
+  return `webgpu page: ${message.trim()}`;
+}
+
+/** Bytes as little-endian u32 words (a copy: a Buffer's byteOffset need not be aligned). */
+export function u32Words(bytes: Uint8Array): Uint32Array {
+  return new Uint32Array(Uint8Array.from(bytes).buffer, 0, bytes.length >>> 2);
 }
 
 export class GpuBrowser {
@@ -59,6 +100,8 @@ export class GpuBrowser {
   private readonly downloads = new Map<string, Buffer>();
   private serial = 0;
   info: GpuInfo | undefined;
+  /** The page's split of the last call's time (fetching inputs, GPU work and readback, posting the output). */
+  lastTimings: PageAnswer | undefined;
 
   /** The page, the inputs of the call in flight (each served once), and the output it posts back. */
   private serve(req: IncomingMessage, res: ServerResponse, html: string): void {
@@ -111,8 +154,15 @@ export class GpuBrowser {
       this.page = this.context.pages()[0] ?? (await this.context.newPage());
       await this.page.goto(`${this.origin}/`);
       const init = await this.page.evaluate(() => (globalThis as unknown as { smoothl1Gpu: { init(): Promise<PageInit> } }).smoothl1Gpu.init());
-      if (!init.ok || init.adapter === undefined) throw new NoWebGpuError(`Chromium ${browserVersion} (${executablePath}) gives no WebGPU device: ${init.reason ?? 'unknown reason'}`);
-      this.info = { browserVersion, adapter: init.adapter, maxStorageBufferBindingSize: init.maxStorageBufferBindingSize ?? 0 };
+      if (!init.ok || init.adapter === undefined || init.limits === undefined) throw new NoWebGpuError(`Chromium ${browserVersion} (${executablePath}) gives no WebGPU device: ${init.reason ?? 'unknown reason'}`);
+      const probe = u32Words(await this.runWgsl(FLUSH_PROBE_WGSL, 'main', new Uint8Array(Uint32Array.of(0x0d800000, 0x30800000, SUBNORMAL_2_M130, 0).buffer), 12, 1));
+      this.info = {
+        browserVersion,
+        adapter: init.adapter,
+        features: init.features ?? [],
+        limits: init.limits,
+        flushesSubnormals: { results: probe[0] !== SUBNORMAL_2_M130, inputs: probe[1] !== SUBNORMAL_2_M130 || probe[2] !== 1 },
+      };
       return this.info;
     } catch (e) {
       await this.close();
@@ -120,22 +170,50 @@ export class GpuBrowser {
     }
   }
 
-  /** One dispatch of the two inputs' bytes (lengths multiples of 4); returns the output words' bytes. */
-  async dispatch(a: Uint8Array, b: Uint8Array, params: Omit<PageRequest, 'aUrl' | 'bUrl' | 'outUrl'>): Promise<Buffer> {
-    if (this.page === undefined) throw new Error('webgpu runner: the browser is not open (init() failed or close() was called)');
+  /** Whether the browser is open (a failed call may have closed it). */
+  get isOpen(): boolean {
+    return this.page !== undefined;
+  }
+
+  /** One kernel call (./page.ts PageRequest) on the two inputs' bytes (lengths multiples of 4); returns the output bytes. */
+  async kernel(a: Uint8Array, b: Uint8Array, params: Omit<PageRequest, 'aUrl' | 'bUrl' | 'outUrl'>): Promise<Buffer> {
     const id = ++this.serial;
     const req: PageRequest = { ...params, aUrl: `/in/${id}/a`, bUrl: `/in/${id}/b`, outUrl: `/out/${id}` };
-    this.uploads.set(req.aUrl, a);
-    this.uploads.set(req.bUrl, b);
+    return this.exchange([[req.aUrl, a], [req.bUrl, b]], req.outUrl, (page) =>
+      page.evaluate((r) => (globalThis as unknown as { smoothl1Gpu: { run(r: PageRequest): Promise<PageAnswer> } }).smoothl1Gpu.run(r), req),
+    );
+  }
+
+  /** Runs a compute shader (binding 0: the input bytes, read; binding 1: outBytes of output) and returns the output. */
+  async runWgsl(code: string, entryPoint: string, input: Uint8Array, outBytes: number, workgroups: number): Promise<Buffer> {
+    const id = ++this.serial;
+    const req: WgslRequest = { code, entryPoint, inUrl: `/in/${id}/wgsl`, outUrl: `/out/${id}`, outBytes, workgroups };
+    return this.exchange([[req.inUrl, input]], req.outUrl, (page) =>
+      page.evaluate((r) => (globalThis as unknown as { smoothl1Gpu: { runWgsl(r: WgslRequest): Promise<PageAnswer> } }).smoothl1Gpu.runWgsl(r), req),
+    );
+  }
+
+  /** Destroys the page's GPUDevice, as a device loss would (tests use it). */
+  async loseDevice(): Promise<void> {
+    await this.page?.evaluate(() => (globalThis as unknown as { smoothl1Gpu: { loseDevice(): void } }).smoothl1Gpu.loseDevice());
+  }
+
+  /** Serves the uploads once each, runs the page's call, and returns the bytes it posted to outUrl. */
+  private async exchange(uploads: [string, Uint8Array][], outUrl: string, call: (page: Page) => Promise<PageAnswer>): Promise<Buffer> {
+    if (this.page === undefined) throw new Error('webgpu runner: the browser is not open (init() failed or close() was called)');
+    for (const [url, bytes] of uploads) this.uploads.set(url, bytes);
     try {
-      const posted = await this.page.evaluate((r) => (globalThis as unknown as { smoothl1Gpu: { run(r: PageRequest): Promise<number> } }).smoothl1Gpu.run(r), req);
-      const out = this.downloads.get(req.outUrl);
+      const answer = await call(this.page).catch((e: unknown) => {
+        throw new Error(pageMessage(e));
+      });
+      const posted = answer.posted;
+      this.lastTimings = answer;
+      const out = this.downloads.get(outUrl);
       if (out === undefined || out.length !== posted) throw new Error(`webgpu runner: the page posted ${posted} bytes but the server holds ${out?.length ?? 'none'}`);
       return out;
     } finally {
-      this.uploads.delete(req.aUrl);
-      this.uploads.delete(req.bUrl);
-      this.downloads.delete(req.outUrl);
+      for (const [url] of uploads) this.uploads.delete(url);
+      this.downloads.delete(outUrl);
     }
   }
 
