@@ -4,8 +4,8 @@
  * types mirror it so the writers under reports/ and the `report merge` command can work
  * on a parsed report without touching the harness.
  *
- * Numbers that may be NaN or infinite (element values, ulp errors) travel as strings in
- * the JSON: JSON has no NaN/Infinity, and a decimal string of a double round-trips.
+ * Element values and ulp errors travel as strings written by common/number-format.ts
+ * (JSON has no NaN or infinity; a value's shortest decimal in its dtype reads back exactly).
  */
 import type { ArgName, ReportColumns } from '../common/operator.js';
 import type { ProfileName, ToleranceLevel } from '../common/types.js';
@@ -72,7 +72,7 @@ export interface ElementFailureJson {
   hiHex: string;
   actual: string;
   actualHex: string;
-  /** Error in ulps of the output dtype at the expected value ('Infinity' when unbounded). */
+  /** Error in ulps of the output dtype at the expected value ('inf' when unbounded). */
   ulpError: string;
 }
 
@@ -101,8 +101,8 @@ export interface CaseResultJson extends ReportColumns {
   observed?: CheckStatus;
   /** For expected-failure / unexpected-pass: the reason written in the expectations file. */
   expectation?: string;
-  /** Largest error in ulps over the output's elements; null when no output was compared. */
-  maxUlpError: number | 'Infinity' | null;
+  /** Largest error in ulps over the output's elements ('inf' when unbounded); null when no output was compared. */
+  maxUlpError: number | 'inf' | null;
   details?: FailureDetailsJson;
 }
 

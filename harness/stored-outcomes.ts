@@ -6,6 +6,7 @@
  * the field, instead of blaming a correct implementation (or passing a wrong one).
  */
 import { floatFormat } from '../common/float-format.js';
+import { formatDecimal } from '../common/number-format.js';
 import type { FloatDType, LoadedCase, OutcomeJson, ProfileName } from '../common/types.js';
 import { expectOutcome } from '../oracle/index.js';
 import { formatProblem, materialize, pointerJoin, type CaseProblem } from './cases/index.js';
@@ -56,7 +57,8 @@ function compare(stored: OutcomeJson, derived: OutcomeJson, ptr: string): { poin
     const i = s.bits.findIndex((b, k) => !sameBits(s.dtype, b, d.bits![k]));
     if (i >= 0) {
       const f = floatFormat(s.dtype);
-      return [{ pointer: pointerJoin(pointerJoin(p, 'bits'), i), message: `stores ${s.dtype} bits ${s.bits[i]} (${f.decode(f.fromHex(s.bits[i]))}) but the oracle's correctly rounded result is ${d.bits[i]} (${f.decode(f.fromHex(d.bits[i]))})` }];
+      const dec = (hex: string) => formatDecimal(s.dtype, f.decode(f.fromHex(hex)));
+      return [{ pointer: pointerJoin(pointerJoin(p, 'bits'), i), message: `stores ${s.dtype} bits ${s.bits[i]} (${dec(s.bits[i])}) but the oracle's correctly rounded result is ${d.bits[i]} (${dec(d.bits[i])})` }];
     }
   }
   return [];

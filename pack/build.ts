@@ -12,11 +12,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatFloatLiteral } from '../common/number-format.js';
 import type { ArgName } from '../common/operator.js';
 import { dtypesSpec, packageRoot, tolerancesSpec } from '../common/spec-data.js';
 import { tensorBytes, tensorFromNumbers } from '../common/tensor.js';
 import type { ArgValue, CallArgs, DType, FloatDType, LoadedCase, OutcomeJson, ProfileName, ToleranceLevel } from '../common/types.js';
-import { formatFloatString, materialize } from '../harness/cases/index.js';
+import { materialize } from '../harness/cases/index.js';
 import { CorpusDefectError, verifyStoredBits } from '../harness/check.js';
 import { compareIds, corpusHash } from '../harness/run.js';
 import { acceptance, computeReference, type Acceptance } from '../oracle/index.js';
@@ -83,7 +84,7 @@ class CaseWriter {
         return { type: 'tensor', dtype: v.tensor.dtype, shape: [...v.tensor.shape], data: path };
       }
       case 'float':
-        return { type: 'float', value: formatFloatString(v.value) };
+        return { type: 'float', value: formatFloatLiteral(v.value) };
       case 'int':
         return { type: 'int', value: v.value.toString() };
       case 'bool':

@@ -124,8 +124,8 @@ const BINS: { label: string; max: number }[] = [
   { label: '∞', max: NaN },
 ];
 
-function binOf(u: number | 'Infinity'): number {
-  if (u === 'Infinity') return BINS.length - 1;
+function binOf(u: number | 'inf'): number {
+  if (u === 'inf') return BINS.length - 1;
   for (let i = 0; i < BINS.length - 1; i++) if (u <= BINS[i].max) return i;
   return BINS.length - 2;
 }

@@ -7,11 +7,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { floatFormat } from '../../common/float-format.js';
+import { formatDecimal } from '../../common/number-format.js';
 import { ARG_NAMES } from '../../common/operator.js';
 import { isFloatDType } from '../../common/spec-data.js';
 import { numel, tensorToHex } from '../../common/tensor.js';
 import type { LoadedCase, OutcomeJson, TensorJson, ValueJson } from '../../common/types.js';
-import { inspectCorpus, defaultCasesDir, formatProblem, materializeTensor, shortestDecimal } from '../../harness/cases/index.js';
+import { inspectCorpus, defaultCasesDir, formatProblem, materializeTensor } from '../../harness/cases/index.js';
 import { storedOutcomeProblems } from '../../harness/stored-outcomes.js';
 import { EXIT, exitCodesHelp } from '../exit-codes.js';
 import { loadCorpusOption, selectedCases, shardOption } from '../options.js';
@@ -99,13 +100,13 @@ function tensorLines(t: TensorJson, indent: string, limit = 16): string[] {
     const tensor = materializeTensor(t);
     const f = floatFormat(t.dtype as never);
     hex = tensorToHex(tensor);
-    dec = hex.map((h) => shortestDecimal(t.dtype as never, f.decode(f.fromHex(h))));
+    dec = hex.map((h) => formatDecimal(t.dtype as never, f.decode(f.fromHex(h))));
   } else {
     hex = t.bits ?? [];
     if (isFloatDType(t.dtype)) {
       const f = floatFormat(t.dtype);
       const d = t.dtype;
-      dec = hex.map((h) => shortestDecimal(d, f.decode(f.fromHex(h))));
+      dec = hex.map((h) => formatDecimal(d, f.decode(f.fromHex(h))));
     } else dec = t.decimal ?? hex.map(() => '');
   }
   const show = (i: number) => lines.push(`${indent}[${i}] ${dec[i].padEnd(24)} ${hex[i]}`);

@@ -6,10 +6,10 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { floatFormat } from '../../common/float-format.js';
+import { formatDecimal, formatHex } from '../../common/number-format.js';
 import { profileNames, tolerancesSpec } from '../../common/spec-data.js';
 import type { CallArgs, CaseInputsJson, FloatDType, OutcomeJson, ProfileName, ToleranceLevel } from '../../common/types.js';
-import { caseProblems, formatProblem, parseStrictJson, materialize, shortestDecimal, type CaseProblem } from '../../harness/cases/index.js';
+import { caseProblems, formatProblem, parseStrictJson, materialize, type CaseProblem } from '../../harness/cases/index.js';
 import type { ElementFailureJson } from '../../harness/results.js';
 import { acceptance, computeReference, expectOutcome } from '../../oracle/index.js';
 import { EXIT, exitCodesHelp } from '../exit-codes.js';
@@ -83,11 +83,10 @@ function describeProfile(args: CallArgs, profile: ProfileName, level: ToleranceL
   if (!out) return { profile, outcome };
   const ref = computeReference(args, out.dtype);
   const acc = acceptance(ref, level);
-  const f = floatFormat(acc.dtype);
   const n = acc.expected.length;
   const count = limit > 0 ? Math.min(limit, n) : n;
-  const dec = (x: number) => shortestDecimal(acc.dtype, x);
-  const hex = (x: number) => f.toHex(f.encode(x));
+  const dec = (x: number) => formatDecimal(acc.dtype, x);
+  const hex = (x: number) => formatHex(acc.dtype, x);
   const elements: ElementJson[] = [];
   for (let i = 0; i < count; i++) {
     const e = acc.expected[i];

@@ -1,9 +1,8 @@
 /**
  * Scalar values of the case format as the call sees them: floats written as strings
  * (so NaN, infinities and -0.0 survive JSON), ints of any size as decimal strings.
+ * Writing them is common/number-format.ts's (formatFloatLiteral), as for every number.
  */
-import { floatFormat } from '../../common/float-format.js';
-import type { FloatDType } from '../../common/types.js';
 
 /** Parses a case-format float string to the float64 a Python float() would give (round to nearest even). */
 export function parseFloatString(s: string): number {
@@ -25,32 +24,4 @@ export function parseFloatString(s: string): number {
 export function parseIntString(s: string): bigint {
   if (!/^-?(0|[1-9][0-9]*)$/.test(s)) throw new RangeError(`not a case-format int: ${JSON.stringify(s)} (expected a decimal integer)`);
   return BigInt(s);
-}
-
-/** Writes a float64 in the case format: shortest round-trip decimal, 'nan', 'inf', '-inf', '-0.0'. */
-export function formatFloatString(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (x === Infinity) return 'inf';
-  if (x === -Infinity) return '-inf';
-  if (Object.is(x, -0)) return '-0.0';
-  const s = String(x);
-  return /[.eE]/.test(s) ? s.replace('e+', 'e') : s + '.0';
-}
-
-/**
- * The shortest decimal that reads back to the same value in the dtype ('nan', 'inf',
- * '-inf', '-0' spelled out): what the corpus's informative "decimal" fields and the CLI
- * print beside bit patterns.
- */
-export function shortestDecimal(dtype: FloatDType, value: number): string {
-  if (Number.isNaN(value)) return 'nan';
-  if (value === Infinity) return 'inf';
-  if (value === -Infinity) return '-inf';
-  if (Object.is(value, -0)) return '-0';
-  const f = floatFormat(dtype);
-  for (let k = 1; k <= 17; k++) {
-    const s = String(Number(value.toPrecision(k)));
-    if (f.round(Number(s)) === value) return s.replace('e+', 'e');
-  }
-  return String(value);
 }

@@ -1,12 +1,13 @@
 /**
  * Encoding of call arguments and results on the exec protocol's wire
- * (spec/exec-protocol.md "Values"): floats as exact decimal strings; tensors as base64 of
+ * (spec/exec-protocol.md "Values"): floats as exact decimal strings (common/number-format.ts); tensors as base64 of
  * little-endian element bytes inside the JSON line (protocol 1), or as a byte count in the
  * JSON line with the raw bytes following it (protocol 2). Element sizes and storage come
  * from spec/dtypes.json, never from a table here. Both sides use this module: the suite
  * (runners/exec/index.ts) and the JavaScript implementation side (runners/exec/serve.ts).
  */
 import { endianness } from 'node:os';
+import { formatFloatLiteral } from '../../common/number-format.js';
 import { ARG_NAMES } from '../../common/operator.js';
 import { tensorBytes, tensorFromBytes } from '../../common/tensor.js';
 import type { ArgValue, CallArgs, DType, Tensor } from '../../common/types.js';
@@ -31,14 +32,8 @@ export const ARG_ORDER = ARG_NAMES;
 // nobody can test.
 if (endianness() !== 'LE') throw new Error('runners/exec: the exec protocol needs a little-endian host');
 
-/** A binary64 as the protocol's exact decimal string (shortest round-trip form). */
-export function floatToWire(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (x === Infinity) return 'inf';
-  if (x === -Infinity) return '-inf';
-  if (Object.is(x, -0)) return '-0.0';
-  return String(x);
-}
+/** A binary64 as the protocol's exact decimal string: the float literal of common/number-format.ts, as in case files and packs. */
+export const floatToWire = formatFloatLiteral;
 
 /** The tensor's element bytes (common/tensor.ts), as a Buffer over the same memory. */
 function wireBytes(t: Tensor): Buffer {

@@ -92,7 +92,7 @@ function verdictDiffs(cli: { id: string; status: string; observed?: string; maxU
     const failed = r.details?.failedCount;
     if (failed !== undefined && String(failed) !== t.props.smoothl1_failed_elements) diffs.push(`${r.id}: ${failed} failing elements in smoothl1 run, ${t.props.smoothl1_failed_elements} in pytest`);
     if (r.maxUlpError !== undefined && r.maxUlpError !== null) {
-      const cliUlp = r.maxUlpError === 'Infinity' ? Infinity : Number(r.maxUlpError);
+      const cliUlp = r.maxUlpError === 'inf' ? Infinity : Number(r.maxUlpError);
       const pyUlp = t.props.smoothl1_max_ulp === 'inf' ? Infinity : Number(t.props.smoothl1_max_ulp);
       if (cliUlp !== pyUlp) diffs.push(`${r.id}: max ulp ${cliUlp} in smoothl1 run, ${pyUlp} in pytest`);
     }
