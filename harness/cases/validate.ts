@@ -7,6 +7,7 @@ import { isFloatDType, readSpecJson } from '../../common/spec-data.js';
 import { ARG_NAMES } from '../../common/operator.js';
 import { generatorProblems } from '../../common/prng.js';
 import { schemaProblems as specSchemaProblems } from '../../common/schemas.js';
+import { numel } from '../../common/tensor.js';
 import type { CaseJson, OutcomeJson, OutputExpectationJson, TensorJson, ValueJson } from '../../common/types.js';
 import { pointerJoin, type CaseProblem } from './errors.js';
 
@@ -22,8 +23,13 @@ function schemaProblems(file: string, doc: unknown): CaseProblem[] {
   return specSchemaProblems('spec/case.schema.json', doc).map((p) => ({ file, ...p }));
 }
 
+/** Elements of a declared shape (common/tensor.ts numel); a count past 2^53 is Infinity, over any limit. */
 function product(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
+  try {
+    return numel(shape);
+  } catch {
+    return Infinity;
+  }
 }
 
 function checkTensor(file: string, ptr: string, t: TensorJson, out: CaseProblem[]): void {
