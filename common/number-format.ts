@@ -26,15 +26,37 @@ export function formatDecimal(dtype: FloatDType, value: number): string {
   if (value === Infinity) return 'inf';
   if (value === -Infinity) return '-inf';
   if (Object.is(value, -0)) return '-0';
+  if (value === 0) return '0';
+  if (dtype === 'float64') return String(value).replace('e+', 'e'); // ECMAScript's shortest round trip
   const f = floatFormat(dtype);
-  const round = (x: number) => f.round(x);
-  // toPrecision(k) is the correctly rounded k-digit decimal; the first k that reads back
-  // is the shortest, and among decimals of that length the nearest one.
-  for (let k = 1; k < 17; k++) {
-    const s = String(Number(value.toPrecision(k)));
-    if (round(Number(s)) === value) return s.replace('e+', 'e');
+  for (let k = 1; k <= 17; k++) {
+    const s = shortestOfLength(value, k, (x) => f.round(x) === value);
+    if (s !== undefined) return s.replace('e+', 'e');
   }
   return String(value).replace('e+', 'e');
+}
+
+/**
+ * The k-significant-digit decimal nearest `value` among those that read back (`readsBack`),
+ * or undefined. Besides the correctly rounded k-digit decimal (toPrecision), its two
+ * k-digit neighbours are tried: at a power of two the values that round to `value` reach
+ * twice as far above it as below, so the nearest decimal may miss while the next one up
+ * reads back.
+ */
+function shortestOfLength(value: number, k: number, readsBack: (x: number) => boolean): string | undefined {
+  const [mantissa, exp] = value.toExponential(k - 1).split('e');
+  const negative = mantissa.startsWith('-');
+  const m = BigInt(mantissa.replace(/[-.]/g, ''));
+  const e = Number(exp) - (k - 1);
+  let best: { text: string; distance: number } | undefined;
+  for (const d of [m, m + 1n, m - 1n]) {
+    if (d <= 0n) continue;
+    const x = Number(`${negative ? '-' : ''}${d}e${e}`);
+    if (!readsBack(x)) continue;
+    const distance = Math.abs(x - value);
+    if (!best || distance < best.distance) best = { text: String(x), distance };
+  }
+  return best?.text;
 }
 
 /** The bit pattern of `value` in `dtype` (NaN as the dtype's canonical quiet NaN). */

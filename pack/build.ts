@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatFloatLiteral } from '../common/number-format.js';
+import { scalarToJson } from '../common/scalar-json.js';
 import type { ArgName } from '../common/operator.js';
 import { dtypesSpec, packageRoot, tolerancesSpec } from '../common/spec-data.js';
 import { tensorBytes, tensorFromNumbers } from '../common/tensor.js';
@@ -83,18 +83,8 @@ class CaseWriter {
         this.files.push({ path, data: tensorBytes(v.tensor) });
         return { type: 'tensor', dtype: v.tensor.dtype, shape: [...v.tensor.shape], data: path };
       }
-      case 'float':
-        return { type: 'float', value: formatFloatLiteral(v.value) };
-      case 'int':
-        return { type: 'int', value: v.value.toString() };
-      case 'bool':
-        return { type: 'bool', value: v.value };
-      case 'str':
-        return { type: 'str', value: v.value };
-      case 'none':
-        return { type: 'none' };
-      case 'list':
-        return { type: 'list', value: v.value };
+      default:
+        return scalarToJson(v);
     }
   }
 

@@ -7,4 +7,3 @@ export { parseStrictJson, invalidUtf8Offset, MAX_JSON_DEPTH, type StrictJson } f
 export { materialize, materializeTensor, materializeValue, clearGeneratedCache } from './materialize.js';
 export { compileFilter, filterCases, type Filterable } from './filter.js';
 export { selectCases, SelectionError } from './select.js';
-export { parseFloatString, parseIntString } from './values.js';

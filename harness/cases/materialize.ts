@@ -4,9 +4,9 @@
  */
 import { numel, tensorFromHex } from '../../common/tensor.js';
 import { generateElements } from '../../common/prng.js';
+import { scalarFromJson } from '../../common/scalar-json.js';
 import { isFloatDType } from '../../common/spec-data.js';
 import type { ArgValue, CallArgs, CaseInputsJson, LoadedCase, Tensor, TensorJson, ValueJson } from '../../common/types.js';
-import { parseFloatString, parseIntString } from './values.js';
 
 /**
  * Generated tensors by generator and shape. A 1M-element case is checked under several
@@ -45,22 +45,7 @@ export function materializeTensor(t: TensorJson): Tensor {
 }
 
 export function materializeValue(v: ValueJson): ArgValue {
-  switch (v.type) {
-    case 'tensor':
-      return { type: 'tensor', tensor: materializeTensor(v.tensor) };
-    case 'float':
-      return { type: 'float', value: parseFloatString(v.value) };
-    case 'int':
-      return { type: 'int', value: parseIntString(v.value) };
-    case 'bool':
-      return { type: 'bool', value: v.value };
-    case 'str':
-      return { type: 'str', value: v.value };
-    case 'none':
-      return { type: 'none' };
-    case 'list':
-      return { type: 'list', value: v.value };
-  }
+  return v.type === 'tensor' ? { type: 'tensor', tensor: materializeTensor(v.tensor) } : scalarFromJson(v);
 }
 
 /** The call's arguments; an absent beta or reduction stays absent (the operator's default applies). */

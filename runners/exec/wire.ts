@@ -8,20 +8,15 @@
  */
 import { endianness } from 'node:os';
 import { formatFloatLiteral } from '../../common/number-format.js';
+import { scalarFromJson, scalarToJson, type ScalarJson } from '../../common/scalar-json.js';
 import { ARG_NAMES } from '../../common/operator.js';
 import { tensorBytes, tensorFromBytes } from '../../common/tensor.js';
 import type { ArgValue, CallArgs, DType, Tensor } from '../../common/types.js';
 
 /** A tensor in protocol 1 (base64 in the line) or protocol 2 (`bytes` raw bytes after the line). */
 export type WireTensor = { type: 'tensor'; dtype: DType; shape: number[]; data: string } | { type: 'tensor'; dtype: DType; shape: number[]; bytes: number };
-export type WireValue =
-  | WireTensor
-  | { type: 'float'; value: string }
-  | { type: 'int'; value: string }
-  | { type: 'bool'; value: boolean }
-  | { type: 'str'; value: string }
-  | { type: 'none' }
-  | { type: 'list'; value: unknown[] };
+/** A tensor, or any other argument in the JSON form case files and packs use too (common/scalar-json.ts). */
+export type WireValue = WireTensor | ScalarJson;
 export type WireArgs = { logits: WireValue; labels: WireValue; beta?: WireValue; reduction?: WireValue };
 export type ProtocolVersion = 1 | 2;
 /** The argument names in wire order (the operator's call order): protocol 2 payloads follow the line in this order. */
@@ -58,12 +53,8 @@ export function valueToWire(v: ArgValue, protocol: ProtocolVersion = 1, payloads
       payloads.push(bytes);
       return { type: 'tensor', dtype: v.tensor.dtype, shape: [...v.tensor.shape], bytes: bytes.length };
     }
-    case 'float': return { type: 'float', value: floatToWire(v.value) };
-    case 'int': return { type: 'int', value: v.value.toString() };
-    case 'bool': return { type: 'bool', value: v.value };
-    case 'str': return { type: 'str', value: v.value };
-    case 'none': return { type: 'none' };
-    case 'list': return { type: 'list', value: v.value };
+    default:
+      return scalarToJson(v);
   }
 }
 
@@ -114,12 +105,7 @@ export function tensorFromWire(w: WireTensor, payload?: Uint8Array): Tensor {
 export function valueFromWire(v: WireValue, payloads: Uint8Array[] = []): ArgValue {
   switch (v.type) {
     case 'tensor': return { type: 'tensor', tensor: tensorFromWire(v, 'bytes' in v ? payloads.shift() : undefined) };
-    case 'float': return { type: 'float', value: v.value === 'nan' ? NaN : v.value === 'inf' ? Infinity : v.value === '-inf' ? -Infinity : Number(v.value) };
-    case 'int': return { type: 'int', value: BigInt(v.value) };
-    case 'bool': return { type: 'bool', value: v.value };
-    case 'str': return { type: 'str', value: v.value };
-    case 'none': return { type: 'none' };
-    case 'list': return { type: 'list', value: v.value };
+    default: return scalarFromJson(v);
   }
 }
 

@@ -42,22 +42,29 @@ function someDecimalOf(k: number, x: number, dtype: FloatDType): boolean {
 }
 
 describe('formatDecimal', () => {
-  for (const dtype of DTYPES) {
-    it(`${dtype}: reads back exactly, and no decimal with one digit fewer does`, () => {
+  const check = (dtype: FloatDType, x: number) => {
+    const f = floatFormat(dtype);
+    if (!Number.isFinite(x) || x === 0) return;
+    const s = formatDecimal(dtype, x);
+    expect(f.round(Number(s)), `${dtype} ${x} -> ${s}`).toBe(x);
+    expect(s).toMatch(/^-?[0-9]+(\.[0-9]+)?(e-?[0-9]+)?$/);
+    const k = digits(s);
+    if (k > 1) expect(someDecimalOf(k - 1, x, dtype), `${dtype} ${x} -> ${s}: a decimal of ${k - 1} digits reads back`).toBe(false);
+  };
+
+  for (const dtype of ['float16', 'bfloat16'] as const) {
+    it(`${dtype}: every value reads back exactly, and no decimal with one digit fewer does`, () => {
       const f = floatFormat(dtype);
-      const bits = dtype === 'float64' ? fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }) : fc.integer({ min: 0, max: 2 ** f.bits - 1 });
-      fc.assert(
-        fc.property(bits, (b) => {
-          const x = f.decode(b as never);
-          if (!Number.isFinite(x) || x === 0) return;
-          const s = formatDecimal(dtype, x);
-          expect(f.round(Number(s))).toBe(x);
-          expect(s).toMatch(/^-?[0-9]+(\.[0-9]+)?(e-?[0-9]+)?$/);
-          const k = digits(s);
-          if (k > 1) expect(someDecimalOf(k - 1, x, dtype), `${dtype} ${s}`).toBe(false);
-        }),
-        { numRuns: dtype === 'float64' ? 300 : 1500 },
-      );
+      for (let b = 0; b < 1 << 16; b++) check(dtype, f.decode(b));
+    });
+  }
+
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`${dtype}: random values and every power of two (where the rounding interval is lopsided)`, () => {
+      const f = floatFormat(dtype);
+      for (let e = f.emin - f.fractionBits; e <= f.emax; e++) for (const sign of [1, -1]) check(dtype, sign * 2 ** e);
+      const bits = dtype === 'float64' ? fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }) : fc.integer({ min: 0, max: 2 ** 32 - 1 });
+      fc.assert(fc.property(bits, (b) => check(dtype, f.decode(b as never))), { numRuns: 3000 });
     });
   }
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { clearGeneratedCache, materialize } from '../../harness/cases/materialize.js';
-import { parseFloatString } from '../../harness/cases/values.js';
+import { parseFloatString } from '../../common/scalar-json.js';
 import { formatFloatLiteral } from '../../common/number-format.js';
 import { generateElements } from '../../common/prng.js';
 import type { CaseInputsJson } from '../../common/types.js';
