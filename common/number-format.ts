@@ -37,8 +37,8 @@ export function formatDecimal(dtype: FloatDType, value: number): string {
 }
 
 /**
- * The k-significant-digit decimal nearest `value` among those that read back (`readsBack`),
- * or undefined. Besides the correctly rounded k-digit decimal (toPrecision), its two
+ * The k-significant-digit decimal nearest `value` among those that read back (`readsBack`;
+ * on a tie the one ending in an even digit), or undefined. Besides the correctly rounded k-digit decimal (toPrecision), its two
  * k-digit neighbours are tried: at a power of two the values that round to `value` reach
  * twice as far above it as below, so the nearest decimal may miss while the next one up
  * reads back.
@@ -48,15 +48,17 @@ function shortestOfLength(value: number, k: number, readsBack: (x: number) => bo
   const negative = mantissa.startsWith('-');
   const m = BigInt(mantissa.replace(/[-.]/g, ''));
   const e = Number(exp) - (k - 1);
-  let best: { text: string; distance: number } | undefined;
+  let best: { x: number; distance: number; even: boolean } | undefined;
   for (const d of [m, m + 1n, m - 1n]) {
     if (d <= 0n) continue;
     const x = Number(`${negative ? '-' : ''}${d}e${e}`);
     if (!readsBack(x)) continue;
     const distance = Math.abs(x - value);
-    if (!best || distance < best.distance) best = { text: String(x), distance };
+    const even = d % 2n === 0n;
+    // The nearest; on a tie the one whose last digit is even (as Number-to-String chooses), whatever the order tried.
+    if (!best || distance < best.distance || (distance === best.distance && even && !best.even)) best = { x, distance, even };
   }
-  return best?.text;
+  return best === undefined ? undefined : String(best.x);
 }
 
 /** The bit pattern of `value` in `dtype` (NaN as the dtype's canonical quiet NaN). */

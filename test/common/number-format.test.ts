@@ -75,6 +75,7 @@ describe('formatDecimal', () => {
     expect(formatDecimal('float32', Math.fround(3.3121776e-9))).toBe('3.3121776e-9');
     expect(formatDecimal('float64', Math.fround(3.3121776e-9))).toBe('3.312177643266523e-9');
     expect(formatDecimal('float16', 65504)).toBe('65500');
+    expect(formatDecimal('float16', 0.15625)).toBe('0.1562'); // 0.1562 and 0.1563 read back, equally near: the even one
     expect(formatDecimal('bfloat16', 2 ** 100)).toBe('1.27e30'); // 1.2676506e30; bfloat16's neighbours are 2^93 away
     expect(formatDecimal('float16', 2 ** -24)).toBe('6e-8');
     expect(formatDecimal('float64', 1e21)).toBe('1e21');
