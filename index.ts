@@ -38,6 +38,8 @@ export type {
 } from './common/types.js';
 export { ImplementationCrash, ImplementationTimeout, isTimeoutError, type CrashDetails } from './common/runner-errors.js';
 export { floatFormat, type Bits, type FloatFormat } from './common/float-format.js';
+export { formatDecimal, formatFigure, formatFloatLiteral, formatHex } from './common/number-format.js';
+export { ARG_NAMES, caseColumns, REPORT_COLUMNS, type ArgName, type ReportColumn } from './common/operator.js';
 export { allocTensor, elementToNumber, numel, tensorFromHex, tensorFromNumbers, tensorToHex, tensorToNumbers } from './common/tensor.js';
 export { dtypesSpec, packageRoot, profileNames, profilesSpec, promote, readSpecJson, tolerancesSpec, type DTypesSpec, type ProfilesSpec, type TolerancesSpec } from './common/spec-data.js';
 export { MissingPackageError } from './common/optional-packages.js';

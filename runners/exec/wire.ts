@@ -1,6 +1,7 @@
 /**
  * Encoding of call arguments and results on the exec protocol's wire
- * (spec/exec-protocol.md "Values"): floats as exact decimal strings (common/number-format.ts); tensors as base64 of
+ * (spec/exec-protocol.md "Values"): floats as exact decimal strings and other scalars as
+ * case files write them (common/scalar-json.ts); tensors as base64 of
  * little-endian element bytes inside the JSON line (protocol 1), or as a byte count in the
  * JSON line with the raw bytes following it (protocol 2). Element sizes and storage come
  * from spec/dtypes.json, never from a table here. Both sides use this module: the suite
