@@ -10,11 +10,11 @@
  * is a corpus defect and throws CorpusDefectError instead of blaming the implementation.
  */
 import type { CallArgs, FloatDType, LoadedCase, OutcomeJson, ProfileName, RunnerResult, Tensor, ToleranceLevel } from '../common/types.js';
-import { dtypesSpec, isFloatDType, isKnownDType } from '../common/spec-data.js';
+import { isFloatDType, isKnownDType } from '../common/spec-data.js';
 import { floatFormat } from '../common/float-format.js';
 import { formatDecimal, formatFigure, formatHex } from '../common/number-format.js';
 import { ARG_NAMES } from '../common/operator.js';
-import { elementToNumber, numel, tensorToHex } from '../common/tensor.js';
+import { elementToNumber, numel, storageClass, tensorToHex, valuesPerElement } from '../common/tensor.js';
 import { acceptance, checkValues, computeReference } from '../oracle/index.js';
 import type { Acceptance, ValueCheck } from '../oracle/index.js';
 import type { CheckStatus, ElementFailureJson, ElementJson, FailureDetailsJson, InputJson } from './results.js';
@@ -281,11 +281,15 @@ export function malformedResult(r: unknown): string | undefined {
   if (typeof t !== 'object' || t === null) return 'output answer without a tensor';
   if (typeof t.dtype !== 'string' || !isKnownDType(t.dtype)) return `unknown tensor dtype ${JSON.stringify(t.dtype)}`;
   if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) return `tensor shape must be an array of non-negative integers, got ${JSON.stringify(t.shape)}`;
-  const storage = isFloatDType(t.dtype) ? dtypesSpec().float[t.dtype].storage : dtypesSpec().other[t.dtype].storage;
-  const ctor = { uint16: Uint16Array, float32: Float32Array, float64: Float64Array, int32: Int32Array, bigint64: BigInt64Array, uint8: Uint8Array }[storage];
-  if (!(t.data instanceof ctor)) return `${t.dtype} data must be a ${ctor.name}, got ${t.data === undefined ? 'nothing' : (t.data as object).constructor?.name}`;
-  const perElement = t.dtype === 'complex64' ? 2 : 1;
-  const n = t.shape.reduce((a, b) => a * b, 1) * perElement;
+  const ctor = storageClass(t.dtype);
+  if (!(t.data instanceof ctor)) return `${t.dtype} data must be a ${(ctor as unknown as { name: string }).name}, got ${t.data === undefined ? 'nothing' : (t.data as object).constructor?.name}`;
+  let elements: number;
+  try {
+    elements = numel(t.shape);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  const n = elements * valuesPerElement(t.dtype);
   if (t.data.length !== n) return `a ${t.dtype} tensor of shape [${t.shape.join(',')}] needs ${n} stored values, got ${t.data.length}`;
   return undefined;
 }
