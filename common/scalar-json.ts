@@ -35,35 +35,13 @@ export function parseIntString(s: string): bigint {
 }
 
 export function scalarToJson(v: ScalarArg): ScalarJson {
-  switch (v.type) {
-    case 'float':
-      return { type: 'float', value: formatFloatLiteral(v.value) };
-    case 'int':
-      return { type: 'int', value: v.value.toString() };
-    case 'bool':
-      return { type: 'bool', value: v.value };
-    case 'str':
-      return { type: 'str', value: v.value };
-    case 'none':
-      return { type: 'none' };
-    case 'list':
-      return { type: 'list', value: v.value };
-  }
+  if (v.type === 'float') return { type: 'float', value: formatFloatLiteral(v.value) };
+  if (v.type === 'int') return { type: 'int', value: v.value.toString() };
+  return { ...v }; // bool, str, none and list read the same in both forms
 }
 
 export function scalarFromJson(v: ScalarJson): ScalarArg {
-  switch (v.type) {
-    case 'float':
-      return { type: 'float', value: parseFloatString(v.value) };
-    case 'int':
-      return { type: 'int', value: parseIntString(v.value) };
-    case 'bool':
-      return { type: 'bool', value: v.value };
-    case 'str':
-      return { type: 'str', value: v.value };
-    case 'none':
-      return { type: 'none' };
-    case 'list':
-      return { type: 'list', value: v.value };
-  }
+  if (v.type === 'float') return { type: 'float', value: parseFloatString(v.value) };
+  if (v.type === 'int') return { type: 'int', value: parseIntString(v.value) };
+  return { ...v };
 }
