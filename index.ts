@@ -38,12 +38,14 @@ export type {
 } from './common/types.js';
 export { ImplementationCrash, ImplementationTimeout, isTimeoutError, type CrashDetails } from './common/runner-errors.js';
 export { floatFormat, type Bits, type FloatFormat } from './common/float-format.js';
+export { formatDecimal, formatFigure, formatFloatLiteral, formatHex } from './common/number-format.js';
+export { ARG_NAMES, caseColumns, REPORT_COLUMNS, type ArgName, type ReportColumn } from './common/operator.js';
 export { allocTensor, elementToNumber, numel, tensorFromHex, tensorFromNumbers, tensorToHex, tensorToNumbers } from './common/tensor.js';
 export { dtypesSpec, packageRoot, profileNames, profilesSpec, promote, readSpecJson, tolerancesSpec, type DTypesSpec, type ProfilesSpec, type TolerancesSpec } from './common/spec-data.js';
 export { MissingPackageError } from './common/optional-packages.js';
 
 // The corpus: loading, validation, selection, inputs (harness/cases/).
-export { CaseError, caseIdOf, checkCorpus, compileFilter, defaultCasesDir, filterCases, loadCaseFile, loadCorpus, materialize, type CaseProblem, type FileCheck, type Filterable } from './harness/cases/index.js';
+export { CaseError, caseIdOf, checkCorpus, compileFilter, defaultCasesDir, filterCases, loadCaseFile, loadCorpus, materialize, selectCases, SelectionError, type CaseProblem, type FileCheck, type Filterable } from './harness/cases/index.js';
 export { globToRegExp } from './harness/glob.js';
 export { inShard, parseShard, shardOf, type Shard } from './harness/shard.js';
 
@@ -69,7 +71,9 @@ export { createRunner, describeRunners, runnerNames, RunnerOptionsError, Unknown
 export { runnerFromFunction, type SmoothL1Function } from './runners/module/index.js';
 
 // Checking and running (harness/).
-export { checkConformance, DEFAULT_CALL_TIMEOUT_MS, selectForCheck, SelectionError, type ConformanceOptions } from './harness/conformance.js';
+export { checkConformance, checkSelected, RunnerStartError, selectForCheck, type ConformanceOptions, type SelectedCheckOptions } from './harness/conformance.js';
+export { DEFAULT_STARTUP_MS, DEFAULT_TIMEOUT_MS, timeLimit, type TimeLimit } from './harness/time-limit.js';
+export { assertStoredOutcomes, storedOutcomeProblems } from './harness/stored-outcomes.js';
 export { Checker, CorpusDefectError, type CheckOutcome, type CheckerOptions } from './harness/check.js';
 export { buildReport, callWithTimeout, corpusHash, runCases, RunInterrupted, type ReportInputs, type RunOptions, type RunOutcome } from './harness/run.js';
 export { ExpectationMatcher, ExpectationsError, loadExpectations, parseExpectations, type ExpectationEntry, type Expectations, type ExpectationVerdict } from './harness/expectations.js';

@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 /**
  * The `smoothl1` command. Subcommands live in cli/commands/<name>.ts and export
- * `main(argv): Promise<number>` (the exit code). Exit codes: 0 success, 1 a check
- * failed (unexpected outcomes, invalid cases), 2 usage error (bad arguments, unknown
- * runner, missing file), 3 internal error, 130 / 143 interrupted by SIGINT / SIGTERM.
+ * `main(argv): Promise<number>` (the exit code, one of cli/exit-codes.ts: 0 success, 1 a
+ * check failed (unexpected outcomes, invalid cases, corpus defects), 2 usage or setup
+ * error (bad arguments, unknown runner, missing file, an implementation that cannot
+ * start), 3 internal error, 130 / 143 interrupted by SIGINT / SIGTERM).
  *
  * An internal error is one line on stderr (SMOOTHL1_DEBUG=1 adds the stack). Once the
  * command has its exit code the process ends, even if something it started (a
  * grandchild of an implementation holding a pipe) would keep the event loop alive.
  */
 import { readSpecJson } from '../common/spec-data.js';
+import { EXIT, exitCodesHelp } from './exit-codes.js';
 import { UsageError } from './usage.js';
 
 // A reader that goes away early (`smoothl1 cases list | head`) is not an error of ours:
@@ -34,7 +36,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ main(arg
 function help(): string {
   const lines = ['usage: smoothl1 <command> [options]', '', 'commands:'];
   for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(12)} ${c.summary}`);
-  lines.push('', "Run 'smoothl1 <command> --help' for a command's options; 'smoothl1 --version' (-V) prints the version.");
+  lines.push('', "Run 'smoothl1 <command> --help' for a command's options; 'smoothl1 --version' (-V) prints the version.", '', exitCodesHelp('success', 'a check found a problem (unexpected outcomes, an invalid corpus, a corpus defect)'));
   return lines.join('\n');
 }
 
@@ -42,16 +44,16 @@ async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(help() + '\n');
-    return name === undefined ? 2 : 0;
+    return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === '--version' || name === '-V') {
     process.stdout.write(`smoothl1-conformance ${readSpecJson<{ version: string }>('package.json').version}\n`);
-    return 0;
+    return EXIT.ok;
   }
   const cmd = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
   if (!cmd) {
     process.stderr.write(`smoothl1: unknown command '${name}'\n\n${help()}\n`);
-    return 2;
+    return EXIT.usage;
   }
   const mod = await cmd.load();
   return mod.main(rest);
@@ -71,16 +73,16 @@ function finish(code: number): void {
 for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
   process.on(event, (err: unknown) => {
     internalError(err);
-    process.exit(3);
+    process.exit(EXIT.internal);
   });
 }
 
 main(process.argv.slice(2)).then(finish, (err: unknown) => {
   if (err instanceof UsageError) {
     process.stderr.write(`smoothl1: ${err.message}\n`);
-    finish(2);
+    finish(EXIT.usage);
   } else {
     internalError(err);
-    finish(3);
+    finish(EXIT.internal);
   }
 });

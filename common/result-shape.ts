@@ -8,24 +8,11 @@
  * Shared by the harness (in-process runners) and the module runner's host process, which
  * reads the module's answer the same way before sending it.
  */
-import { dtypesSpec, isFloatDType, isKnownDType } from './spec-data.js';
-import type { DType, RunnerResult, Tensor, TensorData } from './types.js';
+import { isKnownDType } from './spec-data.js';
+import { numel, storageClass, valuesPerElement } from './tensor.js';
+import type { RunnerResult, Tensor, TensorData } from './types.js';
 
-type Ctor = new (n: number) => TensorData;
-
-/** The typed array class that holds a dtype's elements (spec/dtypes.json "storage"). */
-export function storageClass(dtype: DType): Ctor {
-  const storage = isFloatDType(dtype) ? dtypesSpec().float[dtype].storage : dtypesSpec().other[dtype as Exclude<DType, 'float16' | 'bfloat16' | 'float32' | 'float64'>].storage;
-  const ctors: Record<string, Ctor> = { uint16: Uint16Array, float32: Float32Array, float64: Float64Array, int32: Int32Array, bigint64: BigInt64Array, uint8: Uint8Array };
-  const c = ctors[storage];
-  if (!c) throw new Error(`spec/dtypes.json: unknown storage '${storage}' for ${dtype}`);
-  return c;
-}
-
-/** Stored values per element: complex64 keeps (re, im) pairs. */
-export function valuesPerElement(dtype: DType): number {
-  return dtype === 'complex64' ? 2 : 1;
-}
+export { storageClass, valuesPerElement };
 
 function isTensorLike(v: object): boolean {
   return 'dtype' in v && 'shape' in v && 'data' in v && !('kind' in v);
@@ -60,7 +47,13 @@ function read(r: unknown): RunnerResult | string {
   const data = t.data;
   // ArrayBuffer.isView is false for a Proxy, whatever it pretends to be.
   if (!ArrayBuffer.isView(data) || !(data instanceof ctor)) return `${dtype} data must be a ${ctor.name}, got ${data === undefined ? 'nothing' : typeof data === 'object' && data !== null ? (Object.getPrototypeOf(data)?.constructor?.name ?? 'an object') : typeof data}`;
-  const n = shape.reduce((a, b) => a * b, 1) * valuesPerElement(dtype);
+  let elements: number;
+  try {
+    elements = numel(shape);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  const n = elements * valuesPerElement(dtype);
   const length = (data as TensorData).length;
   if (length !== n) return `a ${dtype} tensor of shape [${shape.join(',')}] needs ${n} stored values, got ${length}`;
   const copy = new ctor(n);

@@ -125,6 +125,54 @@ export function tensorBytes(t: Tensor): Uint8Array {
   return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
 }
 
+type StorageCtor = { new (n: number): TensorData; new (b: ArrayBufferLike, offset: number, length: number): TensorData; readonly BYTES_PER_ELEMENT: number };
+
+const STORAGE_CLASSES = {
+  uint16: Uint16Array,
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  bigint64: BigInt64Array,
+  uint8: Uint8Array,
+} as unknown as Record<StorageInfo['storage'], StorageCtor>;
+
+/** The typed array class that holds a dtype's elements (spec/dtypes.json "storage"). */
+export function storageClass(dtype: DType): StorageCtor {
+  return STORAGE_CLASSES[storageOf(dtype).storage];
+}
+
+/** Stored values per element: complex64 keeps (re, im) pairs. */
+export function valuesPerElement(dtype: DType): number {
+  return storageOf(dtype).lanes;
+}
+
+/** Bytes per element of a dtype (spec/dtypes.json "bits" / 8). */
+export function elementBytes(dtype: DType): number {
+  return storageOf(dtype).bits / 8;
+}
+
+/**
+ * The tensor whose elements are `raw` (little-endian, row-major: the encoding of
+ * tensorBytes, the exec protocol and conformance packs). A view of `raw` when its offset
+ * suits the storage class, else a copy. Throws a message naming what is inconsistent.
+ */
+export function tensorFromBytes(dtype: string, shape: readonly number[], raw: Uint8Array): Tensor {
+  if (!isKnownDType(dtype)) throw new Error(`dtype '${dtype}' is not a known dtype (spec/dtypes.json lists them)`);
+  const size = elementBytes(dtype);
+  const n = numel(shape);
+  if (raw.length !== n * size) throw new Error(`data has ${raw.length} bytes but dtype ${dtype} shape [${shape.join(', ')}] needs ${n} x ${size} = ${n * size}`);
+  const ctor = storageClass(dtype);
+  const length = n * valuesPerElement(dtype);
+  let data: TensorData;
+  if (raw.byteOffset % ctor.BYTES_PER_ELEMENT === 0) data = new ctor(raw.buffer, raw.byteOffset, length);
+  else {
+    const copy = new Uint8Array(raw.length);
+    copy.set(raw);
+    data = new ctor(copy.buffer, 0, length);
+  }
+  return { dtype, shape: [...shape], data };
+}
+
 /** Bit pattern of float element i. */
 export function elementBits(t: Tensor, i: number): Bits {
   if (!isFloatDType(t.dtype)) throw new Error(`elementBits: dtype ${t.dtype} is not a float dtype`);

@@ -47,7 +47,7 @@ export function caseResult(c: LoadedCase, checked: CheckOutcome, env: Pick<CaseE
     id: c.id,
     status: checked.status,
     reason: checked.reason,
-    maxUlpError: checked.maxUlpError === null ? null : Number.isFinite(checked.maxUlpError) ? checked.maxUlpError : 'Infinity',
+    maxUlpError: checked.maxUlpError === null ? null : Number.isFinite(checked.maxUlpError) ? checked.maxUlpError : 'inf',
     ...caseColumns(c),
   };
   const verdict = env.matcher?.apply(c.id, env.profile, checked.status);

@@ -10,9 +10,11 @@
  * is a corpus defect and throws CorpusDefectError instead of blaming the implementation.
  */
 import type { CallArgs, FloatDType, LoadedCase, OutcomeJson, ProfileName, RunnerResult, Tensor, ToleranceLevel } from '../common/types.js';
-import { dtypesSpec, isFloatDType, isKnownDType } from '../common/spec-data.js';
+import { isFloatDType, isKnownDType } from '../common/spec-data.js';
 import { floatFormat } from '../common/float-format.js';
-import { elementToNumber, numel, tensorToHex } from '../common/tensor.js';
+import { formatDecimal, formatFigure, formatHex } from '../common/number-format.js';
+import { ARG_NAMES } from '../common/operator.js';
+import { elementToNumber, numel, storageClass, tensorToHex, valuesPerElement } from '../common/tensor.js';
 import { acceptance, checkValues, computeReference } from '../oracle/index.js';
 import type { Acceptance, ValueCheck } from '../oracle/index.js';
 import type { CheckStatus, ElementFailureJson, ElementJson, FailureDetailsJson, InputJson } from './results.js';
@@ -51,10 +53,11 @@ export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./:=,+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A double as the shortest decimal that round-trips, keeping the sign of zero. */
-export function formatNumber(x: number): string {
-  return Object.is(x, -0) ? '-0' : String(x);
-}
+/**
+ * A figure that is not a value of a dtype (an ulp error) as common/number-format.ts
+ * writes it; values are written with formatDecimal(dtype, x).
+ */
+export const formatNumber = formatFigure;
 
 /** Statuses ordered by how close the answer came to an alternative of anyOf (lower is closer). */
 const CLOSENESS: Record<CheckStatus, number> = {
@@ -105,7 +108,7 @@ export class Checker {
       status: v.status,
       reason: v.reason,
       maxUlpError: v.maxUlpError,
-      details: this.details(c, args, describeOutcome(outcome), describeResult(result), v.values, result.kind === 'error' ? `${result.errorType}: ${result.message}` : undefined),
+      details: this.details(c, args, describeOutcome(outcome), describeResult(result), v.values, result.kind === 'error' ? `${result.errorType}: ${result.message}` : undefined, result.kind === 'output' && isFloatDType(result.tensor.dtype) ? result.tensor.dtype : undefined),
     };
   }
 
@@ -156,9 +159,10 @@ export class Checker {
     const acc = this.acceptanceFor(c, args, want.dtype, want.shape, want.bits);
     const vc = checkValues(acc, t, this.opts.maxReported);
     const maxUlp = Number.isNaN(vc.maxUlpError) ? null : vc.maxUlpError;
-    if (vc.ok) return { status: 'pass', reason: `all ${numel(t.shape)} elements within the ${this.opts.tolerance} interval (max ${formatNumber(vc.maxUlpError)} ulp)`, maxUlpError: maxUlp, expected, values: vc };
+    if (vc.ok) return { status: 'pass', reason: `all ${numel(t.shape)} elements within the ${this.opts.tolerance} interval (max ${formatFigure(vc.maxUlpError)} ulp)`, maxUlpError: maxUlp, expected, values: vc };
     const f = vc.failures[0];
-    const where = f ? `; first at [${f.index}]: expected ${formatNumber(f.expected)} in [${formatNumber(f.lo)}, ${formatNumber(f.hi)}], got ${formatNumber(f.actual)} (${formatNumber(f.ulpError)} ulp)` : '';
+    const dec = (x: number) => formatDecimal(want.dtype, x);
+    const where = f ? `; first at [${f.index}]: expected ${dec(f.expected)} in [${dec(f.lo)}, ${dec(f.hi)}], got ${dec(f.actual)} (${formatFigure(f.ulpError)} ulp)` : '';
     return {
       status: 'wrong-value',
       reason: `${vc.failedCount} of ${numel(t.shape)} ${want.dtype} elements outside the ${this.opts.tolerance} interval${where}`,
@@ -187,7 +191,7 @@ export class Checker {
     return acc;
   }
 
-  private details(c: LoadedCase, args: CallArgs | undefined, expected: string, actual: string, vc: ValueCheck | undefined, message: string | undefined): FailureDetailsJson {
+  private details(c: LoadedCase, args: CallArgs | undefined, expected: string, actual: string, vc: ValueCheck | undefined, message: string | undefined, dtype?: FloatDType): FailureDetailsJson {
     const failing = vc ? vc.failures.map((f) => f.index) : [];
     const d: FailureDetailsJson = {
       inputs: args ? describeInputs(args, this.opts.headElements, failing) : [],
@@ -195,20 +199,21 @@ export class Checker {
       actual,
       rerun: this.opts.rerun ? this.opts.rerun(c.id) : `${this.opts.rerunPrefix} --filter ${shellQuote(c.id)}`,
     };
-    if (vc && !vc.ok) {
+    if (vc && !vc.ok && dtype) {
+      const dec = (x: number) => formatDecimal(dtype, x);
       d.failedCount = vc.failedCount;
       d.elements = vc.failures.map(
         (f): ElementFailureJson => ({
           index: f.index,
-          expected: formatNumber(f.expected),
+          expected: dec(f.expected),
           expectedHex: f.expectedHex,
-          lo: formatNumber(f.lo),
+          lo: dec(f.lo),
           loHex: f.loHex,
-          hi: formatNumber(f.hi),
+          hi: dec(f.hi),
           hiHex: f.hiHex,
-          actual: formatNumber(f.actual),
+          actual: dec(f.actual),
           actualHex: f.actualHex,
-          ulpError: formatNumber(f.ulpError),
+          ulpError: formatFigure(f.ulpError),
         }),
       );
     }
@@ -232,9 +237,9 @@ export function verifyStoredBits(c: LoadedCase, dtype: FloatDType, bits: string[
       const oracleHex = fmt.toHex(fmt.encode(x));
       if (oracleHex === stored) continue;
     }
-    const oracleText = Number.isNaN(x) ? 'NaN' : `${fmt.toHex(fmt.encode(x))} (${formatNumber(x)})`;
+    const oracleText = Number.isNaN(x) ? 'nan' : `${formatHex(dtype, x)} (${formatDecimal(dtype, x)})`;
     throw new CorpusDefectError(
-      `${c.file}: case '${c.id}' stores expected ${dtype} bits ${stored} (${formatNumber(fmt.decode(fmt.fromHex(stored)))}) at element ${i}, but the oracle's correctly rounded result is ${oracleText}; the case is wrong, not the implementation`,
+      `${c.file}: case '${c.id}' stores expected ${dtype} bits ${stored} (${formatDecimal(dtype, fmt.decode(fmt.fromHex(stored)))}) at element ${i}, but the oracle's correctly rounded result is ${oracleText}; the case is wrong, not the implementation`,
     );
   }
 }
@@ -276,11 +281,15 @@ export function malformedResult(r: unknown): string | undefined {
   if (typeof t !== 'object' || t === null) return 'output answer without a tensor';
   if (typeof t.dtype !== 'string' || !isKnownDType(t.dtype)) return `unknown tensor dtype ${JSON.stringify(t.dtype)}`;
   if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) return `tensor shape must be an array of non-negative integers, got ${JSON.stringify(t.shape)}`;
-  const storage = isFloatDType(t.dtype) ? dtypesSpec().float[t.dtype].storage : dtypesSpec().other[t.dtype].storage;
-  const ctor = { uint16: Uint16Array, float32: Float32Array, float64: Float64Array, int32: Int32Array, bigint64: BigInt64Array, uint8: Uint8Array }[storage];
-  if (!(t.data instanceof ctor)) return `${t.dtype} data must be a ${ctor.name}, got ${t.data === undefined ? 'nothing' : (t.data as object).constructor?.name}`;
-  const perElement = t.dtype === 'complex64' ? 2 : 1;
-  const n = t.shape.reduce((a, b) => a * b, 1) * perElement;
+  const ctor = storageClass(t.dtype);
+  if (!(t.data instanceof ctor)) return `${t.dtype} data must be a ${(ctor as unknown as { name: string }).name}, got ${t.data === undefined ? 'nothing' : (t.data as object).constructor?.name}`;
+  let elements: number;
+  try {
+    elements = numel(t.shape);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  const n = elements * valuesPerElement(t.dtype);
   if (t.data.length !== n) return `a ${t.dtype} tensor of shape [${t.shape.join(',')}] needs ${n} stored values, got ${t.data.length}`;
   return undefined;
 }
@@ -297,10 +306,10 @@ function pick(t: Tensor, indices: number[]): Tensor {
 }
 
 function elementDecimal(t: Tensor, j: number): string {
-  if (isFloatDType(t.dtype)) return formatNumber(elementToNumber(t, j));
+  if (isFloatDType(t.dtype)) return formatDecimal(t.dtype, elementToNumber(t, j));
   if (t.dtype === 'complex64') {
     const d = t.data as Float32Array;
-    return `${formatNumber(d[2 * j])}${d[2 * j + 1] < 0 || Object.is(d[2 * j + 1], -0) ? '' : '+'}${formatNumber(d[2 * j + 1])}j`;
+    return `${formatDecimal('float32', d[2 * j])}${d[2 * j + 1] < 0 || Object.is(d[2 * j + 1], -0) ? '' : '+'}${formatDecimal('float32', d[2 * j + 1])}j`;
   }
   if (t.dtype === 'bool') return t.data[j] ? 'True' : 'False';
   return String(t.data[j]);
@@ -323,7 +332,7 @@ function describeTensorElements(t: Tensor, head: number, failing: number[]): { e
 
 function describeInputs(args: CallArgs, head: number, failing: number[]): InputJson[] {
   const out: InputJson[] = [];
-  for (const name of ['logits', 'labels', 'beta', 'reduction'] as const) {
+  for (const name of ARG_NAMES) {
     const a = args[name];
     if (a === undefined) {
       out.push({ name, type: 'absent' });
@@ -337,7 +346,7 @@ function describeInputs(args: CallArgs, head: number, failing: number[]): InputJ
         break;
       }
       case 'float':
-        out.push({ name, type: 'float', value: `${formatNumber(a.value)} (float64 ${floatFormat('float64').toHex(floatFormat('float64').encode(a.value))})` });
+        out.push({ name, type: 'float', value: `${formatDecimal('float64', a.value)} (float64 ${formatHex('float64', a.value)})` });
         break;
       case 'int':
         out.push({ name, type: 'int', value: a.value.toString() });

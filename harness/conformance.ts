@@ -1,9 +1,12 @@
 /**
- * One conformance check as a library call: load the corpus, select cases, run them on a
- * runner under one profile and tolerance, and return report.json's object. It composes
- * the same steps as `smoothl1 run` (harness/cases, harness/run.ts, harness/expectations)
- * and gives the same report for the same configuration, without writing files or
- * printing (use reports/index.ts writeReports for the files).
+ * One conformance check as a library call, and the steps it shares with `smoothl1 run`.
+ *
+ * `checkSelected` is the one sequence both use (`run`'s worker thread, cli/run/worker.ts,
+ * and `checkConformance` here): re-derive the selected cases' stored outcomes with the
+ * oracle (harness/stored-outcomes.ts), start the runner, run every case through the
+ * per-case step under the harness's one time limit (harness/time-limit.ts), apply the
+ * expectations. So the library and the CLI give the same verdicts, the same corpus
+ * defects and the same report for the same configuration.
  *
  *   import { checkConformance, createRunner, runnerFromFunction } from 'smoothl1-conformance';
  *   const report = await checkConformance(runnerFromFunction(mySmoothL1), { profile: 'cpu' });
@@ -11,17 +14,82 @@
  */
 import type { LoadedCase, ProfileName, Runner, ToleranceLevel } from '../common/types.js';
 import { readSpecJson, tolerancesSpec } from '../common/spec-data.js';
-import { compileFilter, defaultCasesDir, loadCorpus } from './cases/index.js';
+import { defaultCasesDir, loadCorpus, selectCases, SelectionError } from './cases/index.js';
 import type { Checker } from './check.js';
 import { loadExpectations } from './expectations.js';
 import type { Expectations } from './expectations.js';
 import type { CaseResultJson, ReportJson } from './results.js';
-import { buildReport, runCases } from './run.js';
-import { inShard, parseShard } from './shard.js';
+import { buildReport, runCases, type RunOutcome } from './run.js';
+import { parseShard } from './shard.js';
 import type { Shard } from './shard.js';
+import { assertStoredOutcomes } from './stored-outcomes.js';
 
-/** The per-call time limit when none is given (the CLI's default too). */
-export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+export { SelectionError };
+/** The same function as selectCases (harness/cases/select.ts), under its earlier name. */
+export const selectForCheck = selectCases;
+
+/** The implementation could not be started: the runner's init() threw, nothing was checked. */
+export class RunnerStartError extends Error {
+  override name = 'RunnerStartError';
+}
+
+export interface SelectedCheckOptions {
+  /** The cases to run (already selected). */
+  cases: readonly LoadedCase[];
+  /** The profile whose rules are checked; absent: the runner's native profile, known once it has started. */
+  profile?: ProfileName;
+  tolerance: ToleranceLevel;
+  /** Per-call time limit and start-up allowance (defaults: harness/time-limit.ts). */
+  timeoutMs?: number;
+  startupMs?: number;
+  expectations: Expectations | null;
+  /** The rerun command without its --filter, for the profile the run ends up with. */
+  rerunPrefix: (profile: ProfileName) => string;
+  checker?: Checker;
+  signal?: AbortSignal;
+  onResult?: (r: CaseResultJson, done: number, total: number) => void;
+}
+
+/**
+ * Checks `runner` on the selected cases. Throws CorpusDefectError (harness/check.ts)
+ * when a stored outcome disagrees with the oracle, before any case runs (or, for a value
+ * the oracle computes during the run, when it is reached); RunnerStartError when init()
+ * throws; RunInterrupted when `signal` stops the run. The runner is closed in every case.
+ */
+export async function checkSelected(runner: Runner, o: SelectedCheckOptions): Promise<{ run: RunOutcome; profile: ProfileName }> {
+  // With the profile known, a corpus defect stops the run before the implementation starts.
+  if (o.profile) assertStoredOutcomes(o.cases, o.profile);
+  try {
+    await runner.init?.();
+  } catch (e) {
+    await runner.close?.().catch(() => {});
+    throw new RunnerStartError(`runner '${runner.name}' cannot start: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const profile = o.profile ?? runner.nativeProfile;
+  if (!o.profile) {
+    try {
+      assertStoredOutcomes(o.cases, profile);
+    } catch (e) {
+      await runner.close?.().catch(() => {});
+      throw e;
+    }
+  }
+  const run = await runCases({
+    runner,
+    cases: o.cases,
+    profile,
+    tolerance: o.tolerance,
+    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+    ...(o.startupMs !== undefined ? { startupMs: o.startupMs } : {}),
+    expectations: o.expectations,
+    rerunPrefix: o.rerunPrefix(profile),
+    runnerStarted: true,
+    ...(o.checker ? { checker: o.checker } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.onResult ? { onResult: o.onResult } : {}),
+  });
+  return { run, profile };
+}
 
 export interface ConformanceOptions {
   /** The profile whose rules are checked. Default: the runner's native profile. */
@@ -38,8 +106,10 @@ export interface ConformanceOptions {
   corpus?: LoadedCase[];
   /** Corpus folder. Default: the package's cases/. */
   casesDir?: string;
-  /** Per-call time limit in milliseconds. Default 30 000. */
+  /** Per-call time limit in milliseconds. Default: harness/time-limit.ts DEFAULT_TIMEOUT_MS (as `smoothl1 run`). */
   timeoutMs?: number;
+  /** Added to a call that goes to a freshly (re)started implementation process. Default: DEFAULT_STARTUP_MS. */
+  startupMs?: number;
   /** Recorded in the report (it seeds only randomised extra cases). Default null. */
   seed?: number | null;
   /** Include the timings section. Default true; false gives byte-identical reports. */
@@ -48,44 +118,22 @@ export interface ConformanceOptions {
   rerunPrefix?: string;
   /** A checker to reuse across checks of the same profile and tolerance (shares the oracle cache). */
   checker?: Checker;
-  /** Aborting it stops the run: runCases rejects with RunInterrupted, after closing the runner. */
+  /** Aborting it stops the run: the check rejects with RunInterrupted, after closing the runner. */
   signal?: AbortSignal;
   /** Called after each case. */
   onResult?: (r: CaseResultJson, done: number, total: number) => void;
-}
-
-/** A filter, shard or option that selects nothing or cannot be read. */
-export class SelectionError extends Error {
-  override name = 'SelectionError';
-}
-
-/** Applies the filters (each must match some case of the corpus, all of them together some case) and the shard. */
-export function selectForCheck(corpus: readonly LoadedCase[], filters: readonly string[], shard: Shard | null): LoadedCase[] {
-  let selected = [...corpus];
-  for (const f of filters) {
-    let m: (c: LoadedCase) => boolean;
-    try {
-      m = compileFilter(f);
-    } catch (e) {
-      throw new SelectionError(`filter ${JSON.stringify(f)}: ${(e as Error).message}`);
-    }
-    if (!corpus.some(m)) throw new SelectionError(`filter ${JSON.stringify(f)} matches no case (a filter is a case-id glob such as 'beta/*', a folder, or a tag such as 'dtype:float16')`);
-    selected = selected.filter(m);
-  }
-  if (selected.length === 0) throw new SelectionError(`the filters ${filters.map((f) => JSON.stringify(f)).join(' and ')} match no case together`);
-  return selected.filter((c) => inShard(c.id, shard));
 }
 
 /**
  * Checks `runner` against the corpus and returns the report (report.json's object,
  * spec/report.schema.json). The runner's init() and close() are called. Rejects with
  * SelectionError for a filter or shard that selects nothing, ExpectationsError for an
- * unreadable expectations file, CaseError for an invalid corpus, and whatever init()
- * throws when the implementation cannot start; an implementation that crashes, hangs or
- * answers garbage only fails its cases.
+ * unreadable expectations file, CaseError for an invalid corpus, CorpusDefectError for a
+ * stored outcome the oracle does not derive, and RunnerStartError when the
+ * implementation cannot start; an implementation that crashes, hangs or answers garbage
+ * only fails its cases.
  */
 export async function checkConformance(runner: Runner, options: ConformanceOptions = {}): Promise<ReportJson> {
-  const profile = options.profile ?? runner.nativeProfile;
   const tolerance = options.tolerance ?? tolerancesSpec().default;
   const filters = [...(options.filters ?? [])];
   let shard: Shard | null = null;
@@ -96,15 +144,14 @@ export async function checkConformance(runner: Runner, options: ConformanceOptio
   } else if (options.shard) shard = options.shard;
   const expectations = typeof options.expectations === 'string' ? loadExpectations(options.expectations) : (options.expectations ?? null);
   const corpus = options.corpus ?? loadCorpus(options.casesDir ?? defaultCasesDir());
-  const selected = selectForCheck(corpus, filters, shard);
-  const run = await runCases({
-    runner,
-    cases: selected,
-    profile,
+  const { run, profile } = await checkSelected(runner, {
+    cases: selectCases(corpus, filters, shard),
+    ...(options.profile ? { profile: options.profile } : {}),
     tolerance,
-    timeoutMs: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.startupMs !== undefined ? { startupMs: options.startupMs } : {}),
     expectations,
-    rerunPrefix: options.rerunPrefix ?? `npx smoothl1 run --profile ${profile} --tolerance ${tolerance}`,
+    rerunPrefix: (p) => options.rerunPrefix ?? `npx smoothl1 run --profile ${p} --tolerance ${tolerance}`,
     ...(options.checker ? { checker: options.checker } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onResult ? { onResult: options.onResult } : {}),

@@ -6,10 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { ProfileName } from '../common/types.js';
-import { readSpecJson } from '../common/spec-data.js';
+import { formatSchemaProblem, schemaProblems } from '../common/schemas.js';
 import type { CheckStatus } from './results.js';
 import { compileGlob, globToRegExp, type GlobMatcher } from './glob.js';
 import { parseStrictJson } from './cases/strict-json.js';
@@ -35,14 +33,6 @@ export class ExpectationsError extends Error {
 
 export { compileGlob, globToRegExp };
 
-function formatAjvError(file: string, e: ErrorObject): string {
-  const where = e.instancePath === '' ? '(top level)' : e.instancePath;
-  const extra = e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : e.keyword === 'enum' ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}` : '';
-  return `${file}: ${where} ${e.message ?? 'is invalid'}${extra}`;
-}
-
-let validate: ReturnType<Ajv2020['compile']> | undefined;
-
 /** Parse and validate an expectations file; throws ExpectationsError naming the file and field. */
 export function parseExpectations(file: string, text: string | Uint8Array): Expectations {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
@@ -50,13 +40,9 @@ export function parseExpectations(file: string, text: string | Uint8Array): Expe
   const parsed = parseStrictJson(bytes);
   if (!parsed.ok) throw new ExpectationsError(`${file}: ${parsed.pointer ? parsed.pointer + ': ' : ''}${parsed.message}`);
   const json = parsed.value;
-  if (!validate) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true });
-    validate = ajv.compile(readSpecJson<object>('spec/expectations.schema.json'));
-  }
-  if (!validate(json)) {
-    const msgs = (validate.errors ?? []).map((e) => formatAjvError(file, e));
-    throw new ExpectationsError(`invalid expectations file (schema spec/expectations.schema.json):\n  ${msgs.join('\n  ')}`);
+  const problems = schemaProblems('spec/expectations.schema.json', json);
+  if (problems.length > 0) {
+    throw new ExpectationsError(`invalid expectations file (schema spec/expectations.schema.json):\n  ${problems.map((p) => `${file}: ${formatSchemaProblem(p)}`).join('\n  ')}`);
   }
   const entries = (json as { expectations: ExpectationEntry[] }).expectations;
   return { file, sha256: createHash('sha256').update(bytes).digest('hex'), entries };

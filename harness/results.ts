@@ -4,9 +4,10 @@
  * types mirror it so the writers under reports/ and the `report merge` command can work
  * on a parsed report without touching the harness.
  *
- * Numbers that may be NaN or infinite (element values, ulp errors) travel as strings in
- * the JSON: JSON has no NaN/Infinity, and a decimal string of a double round-trips.
+ * Element values and ulp errors travel as strings written by common/number-format.ts
+ * (JSON has no NaN or infinity; a value's shortest decimal in its dtype reads back exactly).
  */
+import type { ArgName, ReportColumns } from '../common/operator.js';
 import type { ProfileName, ToleranceLevel } from '../common/types.js';
 
 /** What the checking engine concludes from one runner answer (or the lack of one). */
@@ -45,7 +46,8 @@ export interface ElementJson {
 
 /** One call argument as shown in a failure (big tensors truncated to first + failing elements). */
 export interface InputJson {
-  name: 'logits' | 'labels' | 'beta' | 'reduction';
+  /** The argument (common/operator.ts ARG_NAMES). */
+  name: ArgName;
   /** 'tensor', 'float', 'int', 'bool', 'str', 'none', 'list' or 'absent' (default used). */
   type: string;
   dtype?: string;
@@ -70,7 +72,7 @@ export interface ElementFailureJson {
   hiHex: string;
   actual: string;
   actualHex: string;
-  /** Error in ulps of the output dtype at the expected value ('Infinity' when unbounded). */
+  /** Error in ulps of the output dtype at the expected value ('inf' when unbounded). */
   ulpError: string;
 }
 
@@ -89,7 +91,8 @@ export interface FailureDetailsJson {
   rerun: string;
 }
 
-export interface CaseResultJson {
+/** One case's entry in report.json; its report columns (area, dtype, reduction) are the operator's (common/operator.ts). */
+export interface CaseResultJson extends ReportColumns {
   id: string;
   status: ResultStatus;
   /** One line saying why. */
@@ -98,11 +101,8 @@ export interface CaseResultJson {
   observed?: CheckStatus;
   /** For expected-failure / unexpected-pass: the reason written in the expectations file. */
   expectation?: string;
-  /** Largest error in ulps over the output's elements; null when no output was compared. */
-  maxUlpError: number | 'Infinity' | null;
-  area: string;
-  dtype: string;
-  reduction: string;
+  /** Largest error in ulps over the output's elements ('inf' when unbounded); null when no output was compared. */
+  maxUlpError: number | 'inf' | null;
   details?: FailureDetailsJson;
 }
 

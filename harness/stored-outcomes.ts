@@ -6,10 +6,11 @@
  * the field, instead of blaming a correct implementation (or passing a wrong one).
  */
 import { floatFormat } from '../common/float-format.js';
+import { formatDecimal } from '../common/number-format.js';
 import type { FloatDType, LoadedCase, OutcomeJson, ProfileName } from '../common/types.js';
 import { expectOutcome } from '../oracle/index.js';
-import { materialize, pointerJoin, type CaseProblem } from './cases/index.js';
-import { describeOutcome } from './check.js';
+import { formatProblem, materialize, pointerJoin, type CaseProblem } from './cases/index.js';
+import { CorpusDefectError, describeOutcome } from './check.js';
 
 function storesBits(o: OutcomeJson): boolean {
   if ('anyOf' in o) return o.anyOf.some(storesBits);
@@ -56,7 +57,8 @@ function compare(stored: OutcomeJson, derived: OutcomeJson, ptr: string): { poin
     const i = s.bits.findIndex((b, k) => !sameBits(s.dtype, b, d.bits![k]));
     if (i >= 0) {
       const f = floatFormat(s.dtype);
-      return [{ pointer: pointerJoin(pointerJoin(p, 'bits'), i), message: `stores ${s.dtype} bits ${s.bits[i]} (${f.decode(f.fromHex(s.bits[i]))}) but the oracle's correctly rounded result is ${d.bits[i]} (${f.decode(f.fromHex(d.bits[i]))})` }];
+      const dec = (hex: string) => formatDecimal(s.dtype, f.decode(f.fromHex(hex)));
+      return [{ pointer: pointerJoin(pointerJoin(p, 'bits'), i), message: `stores ${s.dtype} bits ${s.bits[i]} (${dec(s.bits[i])}) but the oracle's correctly rounded result is ${d.bits[i]} (${dec(d.bits[i])})` }];
     }
   }
   return [];
@@ -94,4 +96,15 @@ export function storedOutcomeProblems(c: LoadedCase, profiles: readonly ProfileN
 /** storedOutcomeProblems over many cases. */
 export function corpusOutcomeProblems(cases: readonly LoadedCase[], profiles?: readonly ProfileName[]): CaseProblem[] {
   return cases.flatMap((c) => storedOutcomeProblems(c, profiles ?? c.profiles));
+}
+
+/**
+ * Re-derives the stored outcomes of `cases` under `profile` before any is run, as `run`
+ * and checkConformance do: a disagreement throws CorpusDefectError listing every problem
+ * (file, field, both outcomes), so no implementation is judged against a wrong claim.
+ */
+export function assertStoredOutcomes(cases: readonly LoadedCase[], profile: ProfileName): void {
+  const problems = corpusOutcomeProblems(cases, [profile]);
+  if (problems.length === 0) return;
+  throw new CorpusDefectError(`nothing was run (${problems.length} stored outcome(s) disagree with the oracle):\n${problems.map(formatProblem).join('\n')}`);
 }

@@ -12,10 +12,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scalarToJson } from '../common/scalar-json.js';
+import type { ArgName } from '../common/operator.js';
 import { dtypesSpec, packageRoot, tolerancesSpec } from '../common/spec-data.js';
 import { tensorBytes, tensorFromNumbers } from '../common/tensor.js';
 import type { ArgValue, CallArgs, DType, FloatDType, LoadedCase, OutcomeJson, ProfileName, ToleranceLevel } from '../common/types.js';
-import { formatFloatString, materialize } from '../harness/cases/index.js';
+import { materialize } from '../harness/cases/index.js';
 import { CorpusDefectError, verifyStoredBits } from '../harness/check.js';
 import { compareIds, corpusHash } from '../harness/run.js';
 import { acceptance, computeReference, type Acceptance } from '../oracle/index.js';
@@ -74,25 +76,15 @@ class CaseWriter {
     private readonly levels: readonly ToleranceLevel[],
   ) {}
 
-  value(name: 'logits' | 'labels' | 'beta' | 'reduction', v: ArgValue): PackValueJson {
+  value(name: ArgName, v: ArgValue): PackValueJson {
     switch (v.type) {
       case 'tensor': {
         const path = dataFilePath(this.c.id, name);
         this.files.push({ path, data: tensorBytes(v.tensor) });
         return { type: 'tensor', dtype: v.tensor.dtype, shape: [...v.tensor.shape], data: path };
       }
-      case 'float':
-        return { type: 'float', value: formatFloatString(v.value) };
-      case 'int':
-        return { type: 'int', value: v.value.toString() };
-      case 'bool':
-        return { type: 'bool', value: v.value };
-      case 'str':
-        return { type: 'str', value: v.value };
-      case 'none':
-        return { type: 'none' };
-      case 'list':
-        return { type: 'list', value: v.value };
+      default:
+        return scalarToJson(v);
     }
   }
 

@@ -3,6 +3,7 @@
  * and spec/pack-case.schema.json): the JSON types of manifest.json and of a case file, and
  * where each file lives. Every path is relative to the pack's root folder.
  */
+import type { ScalarJson } from '../common/scalar-json.js';
 import type { DType, ErrorType, FloatDType, ProfileName, ToleranceLevel } from '../common/types.js';
 
 export const PACK_FORMAT = 'smoothl1-pack/1';
@@ -35,14 +36,8 @@ export interface PackManifestJson {
   contentSha256: string;
 }
 
-export type PackValueJson =
-  | { type: 'tensor'; dtype: DType; shape: number[]; data: string }
-  | { type: 'float'; value: string }
-  | { type: 'int'; value: string }
-  | { type: 'bool'; value: boolean }
-  | { type: 'str'; value: string }
-  | { type: 'none' }
-  | { type: 'list'; value: unknown[] };
+/** A tensor (its bytes in a file of the pack), or any other argument in the JSON form case files and the exec protocol use too (common/scalar-json.ts). */
+export type PackValueJson = { type: 'tensor'; dtype: DType; shape: number[]; data: string } | ScalarJson;
 
 export interface PackOutputJson {
   dtype: FloatDType;

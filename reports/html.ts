@@ -1,9 +1,11 @@
 /**
  * report.html: one self-contained page (inline CSS and SVG, no scripts, no network):
- * the verdict and totals, a pass/fail matrix of area x dtype x reduction, histograms of
- * the ulp error per dtype and reduction, and every unexpected outcome with its details.
+ * the verdict and totals, a pass/fail matrix (area x dtype x reduction: common/operator.ts
+ * MATRIX), histograms of the ulp error per group (dtype and reduction: histogramGroup),
+ * and every unexpected outcome with its details.
  * Rendered from report.json, deterministic like it.
  */
+import { histogramGroup, MATRIX } from '../common/operator.js';
 import type { CaseResultJson, ReportJson } from '../harness/results.js';
 import { failureText } from './text.js';
 import { addTo, emptyCounts, runLine, unexpectedResults } from './tables.js';
@@ -38,9 +40,7 @@ summary code{font-size:13px}
 .muted{color:#57606a}
 `;
 
-const REDUCTION_ORDER = ['none', 'mean', 'sum', 'default', 'invalid'];
-
-function byOrder(order: string[]) {
+function byOrder(order: readonly string[]) {
   return (a: string, b: string) => {
     const ia = order.indexOf(a);
     const ib = order.indexOf(b);
@@ -57,12 +57,13 @@ function cellClass(c: Counts): string {
 }
 
 function matrix(results: readonly CaseResultJson[]): string {
-  const reductions = [...new Set(results.map((r) => r.reduction))].sort(byOrder(REDUCTION_ORDER));
+  const { row, subRow, column } = MATRIX;
+  const columns = [...new Set(results.map((r) => r[column]))].sort(byOrder(MATRIX.columnOrder));
   const cells = new Map<string, Counts>();
   const failing = new Map<string, string[]>();
   const rowKeys = new Map<string, Set<string>>();
   for (const r of results) {
-    const key = `${r.area}\u0000${r.dtype}\u0000${r.reduction}`;
+    const key = `${r[row]}\u0000${r[subRow]}\u0000${r[column]}`;
     let c = cells.get(key);
     if (!c) cells.set(key, (c = emptyCounts()));
     addTo(c, r.status);
@@ -71,21 +72,21 @@ function matrix(results: readonly CaseResultJson[]): string {
       l.push(`${r.id} (${r.status})`);
       failing.set(key, l);
     }
-    let dts = rowKeys.get(r.area);
-    if (!dts) rowKeys.set(r.area, (dts = new Set()));
-    dts.add(r.dtype);
+    let subs = rowKeys.get(r[row]);
+    if (!subs) rowKeys.set(r[row], (subs = new Set()));
+    subs.add(r[subRow]);
   }
-  const out = ['<table class="matrix"><thead><tr><th>area</th><th>dtype</th>'];
-  for (const red of reductions) out.push(`<th>${escapeHtml(red)}</th>`);
+  const out = [`<table class="matrix"><thead><tr><th>${row}</th><th>${subRow}</th>`];
+  for (const col of columns) out.push(`<th>${escapeHtml(col)}</th>`);
   out.push('</tr></thead><tbody>');
-  for (const area of [...rowKeys.keys()].sort()) {
-    const dts = [...rowKeys.get(area)!].sort();
-    dts.forEach((dt, i) => {
+  for (const rowKey of [...rowKeys.keys()].sort()) {
+    const subs = [...rowKeys.get(rowKey)!].sort();
+    subs.forEach((sub, i) => {
       out.push('<tr>');
-      if (i === 0) out.push(`<td class="k" rowspan="${dts.length}">${escapeHtml(area)}</td>`);
-      out.push(`<td class="k">${escapeHtml(dt)}</td>`);
-      for (const red of reductions) {
-        const key = `${area}\u0000${dt}\u0000${red}`;
+      if (i === 0) out.push(`<td class="k" rowspan="${subs.length}">${escapeHtml(rowKey)}</td>`);
+      out.push(`<td class="k">${escapeHtml(sub)}</td>`);
+      for (const col of columns) {
+        const key = `${rowKey}\u0000${sub}\u0000${col}`;
         const c = cells.get(key);
         if (!c) {
           out.push('<td class="c-none"></td>');
@@ -123,8 +124,8 @@ const BINS: { label: string; max: number }[] = [
   { label: '∞', max: NaN },
 ];
 
-function binOf(u: number | 'Infinity'): number {
-  if (u === 'Infinity') return BINS.length - 1;
+function binOf(u: number | 'inf'): number {
+  if (u === 'inf') return BINS.length - 1;
   for (let i = 0; i < BINS.length - 1; i++) if (u <= BINS[i].max) return i;
   return BINS.length - 2;
 }
@@ -161,8 +162,7 @@ function histograms(results: readonly CaseResultJson[]): string {
   const groups = new Map<string, { ok: number[]; bad: number[] }>();
   for (const r of results) {
     if (r.maxUlpError === null) continue;
-    // Mixed-dtype cases (a few each) would each get a near-empty chart: pool them.
-    const key = `${r.dtype.includes('+') ? 'mixed dtypes' : r.dtype} · ${r.reduction}`;
+    const key = histogramGroup(r);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { ok: BINS.map(() => 0), bad: BINS.map(() => 0) }));
     const within = r.status === 'pass' || r.status === 'unexpected-pass';
@@ -211,7 +211,7 @@ export function renderHtml(report: ReportJson): string {
   ];
   for (const [k, v] of tots) out.push(`<div class="tot"><b>${v}</b>${escapeHtml(k)}</div>`);
   out.push('</div>');
-  out.push('<h2 id="matrix">Results by area, dtype and reduction</h2>', matrix(report.results));
+  out.push(`<h2 id="matrix">Results by ${MATRIX.row}, ${MATRIX.subRow} and ${MATRIX.column}</h2>`, matrix(report.results));
   out.push('<h2 id="ulp">Ulp error by dtype and reduction</h2>', histograms(report.results));
   out.push(`<h2 id="failures">Unexpected outcomes (${unexpected.length})</h2>`);
   if (unexpected.length === 0) out.push('<p class="muted">None.</p>');

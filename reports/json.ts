@@ -1,42 +1,19 @@
 /**
  * report.json: the primary report. Rendering is plain JSON.stringify of a report built
  * in a fixed key order, so identical inputs give identical bytes; parsing validates
- * against spec/report.schema.json so `report merge` and the other writers can trust it.
+ * against spec/report.schema.json (common/schemas.ts) so `report merge` and the other
+ * writers can trust it.
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import * as addFormatsModule from 'ajv-formats';
-import { readSpecJson } from '../common/spec-data.js';
+import { formatSchemaProblem, schemaProblems } from '../common/schemas.js';
 import type { ReportJson } from '../harness/results.js';
 
 export function renderJson(report: ReportJson): string {
   return JSON.stringify(report, null, 2) + '\n';
 }
 
-let validator: ValidateFunction | undefined;
-function reportValidator(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true });
-    // ajv-formats is CommonJS; depending on the loader the plugin is the module or its default.
-    const mod = addFormatsModule as unknown as { default: ((a: Ajv2020) => void) | { default: (a: Ajv2020) => void } };
-    const plugin = typeof mod.default === 'function' ? mod.default : mod.default.default;
-    plugin(ajv);
-    validator = ajv.compile(readSpecJson<object>('spec/report.schema.json'));
-  }
-  return validator;
-}
-
-function describeError(e: ErrorObject): string {
-  const where = e.instancePath === '' ? '(top level)' : e.instancePath;
-  const extra = e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : '';
-  return `${where} ${e.message ?? 'is invalid'}${extra}`;
-}
-
-/** Schema problems of a parsed report (empty when valid). */
+/** Schema problems of a parsed report (empty when valid), each "<pointer>: <what was expected>". */
 export function reportProblems(json: unknown): string[] {
-  const v = reportValidator();
-  if (v(json)) return [];
-  return (v.errors ?? []).map(describeError);
+  return schemaProblems('spec/report.schema.json', json).map(formatSchemaProblem);
 }
 
 /** The report file is not a valid report.json. */

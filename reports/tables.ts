@@ -1,7 +1,8 @@
 /**
- * Counting results by a column (area, dtype, reduction), shared by the console summary,
+ * Counting results by a report column (common/operator.ts), shared by the console summary,
  * report.md and report.html. Rows come out sorted by key so every format is deterministic.
  */
+import type { ReportColumn } from '../common/operator.js';
 import type { CaseResultJson, ReportJson, SummaryJson } from '../harness/results.js';
 import { countStatus, emptySummary, isUnexpected } from '../harness/results.js';
 
@@ -9,7 +10,8 @@ import { countStatus, emptySummary, isUnexpected } from '../harness/results.js';
 export type Counts = SummaryJson;
 export { emptySummary as emptyCounts, countStatus as addTo };
 
-export type Column = 'area' | 'dtype' | 'reduction';
+/** A report column (common/operator.ts REPORT_COLUMNS). */
+export type Column = ReportColumn;
 
 export function countBy(results: readonly CaseResultJson[], col: Column): [string, Counts][] {
   const m = new Map<string, Counts>();
@@ -42,4 +44,15 @@ export function runLine(report: ReportJson): string {
   if (report.mergedFrom !== undefined) parts.push(`merged from ${report.mergedFrom} reports`);
   if (report.seed !== null) parts.push(`seed ${report.seed}`);
   return parts.join(', ');
+}
+
+/** The counts of a summary in words ("348 cases: 340 passed, 2 failed, ..."). */
+export function countsText(s: SummaryJson): string {
+  return `${s.total} cases: ${s.passed} passed, ${s.failed} failed, ${s.expectedFailures} expected failures, ${s.unexpectedPasses} unexpected passes, ${s.skipped} skipped`;
+}
+
+/** The verdict and the counts: the last line of the console summary, the GitHub notice. */
+export function totalsLine(report: ReportJson): string {
+  const s = report.summary;
+  return `${s.failed + s.unexpectedPasses === 0 ? 'PASS' : 'FAIL'}: ${countsText(s)}`;
 }

@@ -18,10 +18,11 @@ import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LoadedCase, ProfileName, Runner, ToleranceLevel } from '../../common/types.js';
 import { tolerancesSpec } from '../../common/spec-data.js';
-import { filterCases, loadCorpus } from '../../harness/cases/index.js';
+import { loadCorpus, selectCases } from '../../harness/cases/index.js';
 import { runCase } from '../../harness/case-step.js';
 import { Checker, shellQuote } from '../../harness/check.js';
 import { ExpectationMatcher, loadExpectations } from '../../harness/expectations.js';
+import { assertStoredOutcomes } from '../../harness/stored-outcomes.js';
 import type { CaseResultJson } from '../../harness/results.js';
 import { DEFAULT_STARTUP_MS, DEFAULT_TIMEOUT_MS, timeLimit } from '../../harness/time-limit.js';
 import { runnerFromFunction, type SmoothL1Function } from '../../runners/module/function.js';
@@ -31,8 +32,11 @@ export interface ConformanceSuiteOptions {
   profile?: ProfileName;
   /** Acceptance level (spec/tolerances.json). Default: the spec's default level. */
   tolerance?: ToleranceLevel;
-  /** Case selection, as `smoothl1 run --filter` (id globs, folders, tags; comma-separated). */
-  filter?: string;
+  /**
+   * Case selection, as `smoothl1 run --filter` (id globs, folders, tags; commas mean or);
+   * several filters must all match (and). A filter that matches no case is an error.
+   */
+  filter?: string | string[];
   /** A further selection in code, applied after `filter`. */
   select?: (c: LoadedCase) => boolean;
   /** Expectations file listing known failures (spec/expectations.schema.json). */
@@ -67,7 +71,7 @@ function vitestRerun(id: string): string {
 }
 
 /**
- * Defines one vitest test per case of the corpus (after `filter`) that applies to the
+ * Defines one vitest test per case of the corpus (selected by `filter`) that applies to the
  * profile. `impl` is a smoothL1Loss function (module runner signature) or a Runner. It is
  * called in the test's own process (use \`smoothl1 run --runner module\` to isolate code
  * that may exit, hang or crash the process); it gets its own copy of the inputs, and its
@@ -79,8 +83,9 @@ export function defineConformanceSuite(impl: SmoothL1Function | Runner, options:
   const limit = timeLimit({ timeoutMs: options.timeoutMs });
   const runner: Runner = typeof impl === 'function' ? runnerFromFunction(impl) : impl;
   const all = options.casesDir ? loadCorpus(options.casesDir) : loadCorpus();
-  const cases = filterCases(all, options.filter).filter((c) => c.profiles.includes(profile) && (options.select ? options.select(c) : true));
-  if (cases.length === 0) throw new Error(`defineConformanceSuite: no case applies to profile ${profile}${options.filter ? ` with filter ${JSON.stringify(options.filter)}` : ''}`);
+  const filters = options.filter === undefined ? [] : typeof options.filter === 'string' ? [options.filter] : options.filter;
+  const cases = selectCases(all, filters).filter((c) => c.profiles.includes(profile) && (options.select ? options.select(c) : true));
+  if (cases.length === 0) throw new Error(`defineConformanceSuite: no case applies to profile ${profile}${filters.length ? ` with filter ${filters.map((f) => `'${f}'`).join(' and ')}` : ''}`);
   const matcher = options.expectations ? new ExpectationMatcher(loadExpectations(options.expectations)) : undefined;
   const checker = new Checker({ profile, tolerance, rerunPrefix: '', rerun: vitestRerun });
   const title = options.title ?? `SmoothL1Loss conformance: ${runner.name} (profile ${profile}, ${tolerance})`;
@@ -89,6 +94,9 @@ export function defineConformanceSuite(impl: SmoothL1Function | Runner, options:
 
   describe(title, () => {
     beforeAll(async () => {
+      // As smoothl1 run and checkConformance: a stored outcome the oracle does not derive
+      // is a corpus defect, reported before the implementation is blamed for anything.
+      assertStoredOutcomes(cases, profile);
       await runner.init?.();
     });
     afterAll(async () => {

@@ -5,7 +5,7 @@
 import { floatFormat, type Bits } from '../../common/float-format.js';
 import { dtypesSpec } from '../../common/spec-data.js';
 import { numel } from '../../common/tensor.js';
-import { shortestDecimal } from '../../harness/cases/values.js';
+import { formatDecimal } from '../../common/number-format.js';
 import type { DType, FloatDType, GeneratorSpec, OtherDType, TensorJson, ValueJson } from '../../common/types.js';
 
 /** Tensors with more elements than this are stored without the informative decimals. */
@@ -15,7 +15,7 @@ export const FLOAT_DTYPES = Object.keys(dtypesSpec().float) as FloatDType[];
 
 /** The shortest decimal that reads back to the same value in the dtype. */
 export function decimalOf(dtype: FloatDType, bits: Bits): string {
-  return shortestDecimal(dtype, floatFormat(dtype).decode(bits));
+  return formatDecimal(dtype, floatFormat(dtype).decode(bits));
 }
 
 /** A float tensor from values; each must be exactly representable in the dtype (pass round=true to round them). */

@@ -1,16 +1,21 @@
 /**
- * `smoothl1 cases validate|list|show`: check the corpus, list cases (optionally filtered
- * by id glob or tag) and print one case readably (inputs in decimal and hex, the expected
- * outcome per profile).
+ * `smoothl1 cases validate|list|show`: check the corpus, list cases (selected exactly as
+ * `smoothl1 run` selects them: --filter repeated means and, commas or; --shard) and print
+ * one case readably (inputs in decimal and hex, the expected outcome per profile).
+ * Exit codes (cli/exit-codes.ts): 0 done, 1 an invalid corpus, 2 usage error.
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { floatFormat } from '../../common/float-format.js';
+import { formatDecimal } from '../../common/number-format.js';
+import { ARG_NAMES } from '../../common/operator.js';
 import { isFloatDType } from '../../common/spec-data.js';
 import { numel, tensorToHex } from '../../common/tensor.js';
 import type { LoadedCase, OutcomeJson, TensorJson, ValueJson } from '../../common/types.js';
-import { CaseError, inspectCorpus, defaultCasesDir, filterCases, formatProblem, loadCorpus, materializeTensor, shortestDecimal } from '../../harness/cases/index.js';
+import { inspectCorpus, defaultCasesDir, formatProblem, materializeTensor } from '../../harness/cases/index.js';
 import { storedOutcomeProblems } from '../../harness/stored-outcomes.js';
+import { EXIT, exitCodesHelp } from '../exit-codes.js';
+import { loadCorpusOption, selectedCases, shardOption } from '../options.js';
 import { parseOptions, UsageError } from '../usage.js';
 
 function usage(): string {
@@ -19,14 +24,19 @@ function usage(): string {
 subcommands:
   validate [--cases <d>]                       check every case file (schema, then its stored outcomes against
                                                the oracle); lists every problem and ignored file (exit 1 if any problem)
-  list [--json] [--filter <f>] [--cases <d>]   id, profiles and tags of each case
+  list [--json] [--filter <f>]... [--shard <i/n>] [--cases <d>]
+                                               id, profiles and tags of the cases 'smoothl1 run'
+                                               would run with the same --filter and --shard
   show <id> [--json] [--cases <d>]             one case: inputs in decimal and hex, expected outcome per profile
 
 --cases <d> is the corpus folder (default: the package's cases/), as for 'smoothl1 run';
 --dir is an older name for it.
 
 A filter is a case-id glob ('*' within a folder, '**' across folders), a folder name or a
-tag from spec/tags.json ('dtype:*' globs tags); commas mean "or".`;
+tag from spec/tags.json ('dtype:*' globs tags); commas mean "or", a repeated --filter
+"and". A filter that matches no case is a usage error, as for 'smoothl1 run'.
+
+${exitCodesHelp('done (validate: every case file valid)', 'an invalid case file or corpus')}`;
 }
 
 /** The options every cases subcommand takes: the corpus folder, as --cases (the name `run` uses) or its older alias --dir. */
@@ -36,20 +46,8 @@ function corpusDir(options: Record<string, string | boolean | string[]>): string
   if (options.cases !== undefined && options.dir !== undefined) throw new UsageError('give the corpus folder once: --cases (or its older name --dir), not both');
   const opt = options.cases ?? options.dir;
   const dir = typeof opt === 'string' ? resolve(opt) : defaultCasesDir();
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`cases folder '${dir}' does not exist`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--cases: no such folder ${dir}`);
   return dir;
-}
-
-/** Loads the corpus, or prints every problem and returns undefined. */
-function loadOrReport(dir: string): LoadedCase[] | undefined {
-  try {
-    return loadCorpus(dir);
-  } catch (e) {
-    if (!(e instanceof CaseError)) throw e;
-    for (const p of e.problems) process.stderr.write(formatProblem(p) + '\n');
-    process.stderr.write(`smoothl1 cases: the corpus in ${dir} is invalid (${e.problems.length} problem(s)); run 'smoothl1 cases validate'\n`);
-    return undefined;
-  }
 }
 
 function validate(argv: string[]): number {
@@ -68,33 +66,26 @@ function validate(argv: string[]): number {
     problems += c.problems.length;
     for (const p of c.problems) process.stdout.write(formatProblem(p) + '\n');
   }
-  if (checks.length === 0) {
-    process.stdout.write(`no case files in ${dir}\n`);
-    return 1;
-  }
+  if (checks.length === 0) throw new UsageError(`the corpus folder ${dir} holds no case files`);
   process.stdout.write(bad ? `${bad} of ${checks.length} case files invalid, ${problems} problem(s)\n` : `${checks.length} case files valid\n`);
-  return bad ? 1 : 0;
+  return bad ? EXIT.failed : EXIT.ok;
 }
 
 function list(argv: string[]): number {
-  const { options, positionals } = parseOptions(argv, { ...CORPUS_OPTIONS, json: { type: 'boolean' }, filter: { type: 'string' } });
+  const { options, positionals } = parseOptions(argv, { ...CORPUS_OPTIONS, json: { type: 'boolean' }, filter: { type: 'string', multiple: true }, shard: { type: 'string' } });
   if (positionals.length) throw new UsageError(`cases list takes no arguments (got '${positionals[0]}'); use --filter`);
-  const cases = loadOrReport(corpusDir(options));
-  if (!cases) return 1;
-  let selected: LoadedCase[];
-  try {
-    selected = filterCases(cases, options.filter as string | undefined);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const shard = shardOption(options.shard as string | undefined);
+  const cases = loadCorpusOption(corpusDir(options), { consequence: "nothing was listed (see 'smoothl1 cases validate')" });
+  if (!cases) return EXIT.failed;
+  const selected = selectedCases(cases, (options.filter as string[] | undefined) ?? [], shard);
   if (options.json) {
     process.stdout.write(JSON.stringify(selected.map((c) => ({ id: c.id, title: c.title, profiles: c.profiles, tags: c.tags })), null, 2) + '\n');
-    return 0;
+    return EXIT.ok;
   }
   const w = Math.max(2, ...selected.map((c) => c.id.length));
   for (const c of selected) process.stdout.write(`${c.id.padEnd(w)}  ${c.profiles.join(',').padEnd(14)}  ${c.tags.join(' ')}\n`);
   process.stdout.write(`${selected.length} of ${cases.length} cases\n`);
-  return 0;
+  return EXIT.ok;
 }
 
 /** Lines describing one tensor's elements: index, decimal, hex. Long tensors are elided in the middle. */
@@ -109,13 +100,13 @@ function tensorLines(t: TensorJson, indent: string, limit = 16): string[] {
     const tensor = materializeTensor(t);
     const f = floatFormat(t.dtype as never);
     hex = tensorToHex(tensor);
-    dec = hex.map((h) => shortestDecimal(t.dtype as never, f.decode(f.fromHex(h))));
+    dec = hex.map((h) => formatDecimal(t.dtype as never, f.decode(f.fromHex(h))));
   } else {
     hex = t.bits ?? [];
     if (isFloatDType(t.dtype)) {
       const f = floatFormat(t.dtype);
       const d = t.dtype;
-      dec = hex.map((h) => shortestDecimal(d, f.decode(f.fromHex(h))));
+      dec = hex.map((h) => formatDecimal(d, f.decode(f.fromHex(h))));
     } else dec = t.decimal ?? hex.map(() => '');
   }
   const show = (i: number) => lines.push(`${indent}[${i}] ${dec[i].padEnd(24)} ${hex[i]}`);
@@ -166,8 +157,8 @@ function outcomeLines(o: OutcomeJson, indent: string): string[] {
 function show(argv: string[]): number {
   const { options, positionals } = parseOptions(argv, { ...CORPUS_OPTIONS, json: { type: 'boolean' } });
   if (positionals.length !== 1) throw new UsageError('cases show needs exactly one case id (see smoothl1 cases list)');
-  const cases = loadOrReport(corpusDir(options));
-  if (!cases) return 1;
+  const cases = loadCorpusOption(corpusDir(options), { consequence: "nothing was shown (see 'smoothl1 cases validate')" });
+  if (!cases) return EXIT.failed;
   const id = positionals[0].replace(/\.json$/, '').replace(/^cases\//, '');
   const c = cases.find((x) => x.id === id);
   if (!c) {
@@ -177,30 +168,30 @@ function show(argv: string[]): number {
   if (options.json) {
     const { file: _file, ...rest } = c;
     process.stdout.write(JSON.stringify(rest, null, 2) + '\n');
-    return 0;
+    return EXIT.ok;
   }
   const lines = [`${c.id}: ${c.title}`, `file: ${c.file}`];
   if (c.description) lines.push('', c.description);
   lines.push('', `tags: ${c.tags.join(' ')}`, `profiles: ${c.profiles.join(', ')}`, '', 'inputs:');
-  lines.push(...valueLines('logits', c.inputs.logits), ...valueLines('labels', c.inputs.labels), ...valueLines('beta', c.inputs.beta), ...valueLines('reduction', c.inputs.reduction));
+  for (const k of ARG_NAMES) lines.push(...valueLines(k, c.inputs[k]));
   lines.push('', 'expected:');
   for (const p of c.profiles) {
     lines.push(`  ${p}:`);
     lines.push(...outcomeLines(c.expected[p] as OutcomeJson, '    '));
   }
   process.stdout.write(lines.join('\n') + '\n');
-  return 0;
+  return EXIT.ok;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === undefined || sub === '--help' || sub === '-h') {
     process.stdout.write(usage() + '\n');
-    return sub === undefined ? 2 : 0;
+    return sub === undefined ? EXIT.usage : EXIT.ok;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(usage() + '\n');
-    return 0;
+    return EXIT.ok;
   }
   switch (sub) {
     case 'validate':

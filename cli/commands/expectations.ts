@@ -5,19 +5,21 @@
  * removed or narrowed, existing reasons are kept. The file is written whole (temporary
  * file and rename) and only after the result has been validated against
  * spec/expectations.schema.json.
- * Exit codes: 0 written (or printed with --dry-run), 2 usage error (missing or invalid
- * report or expectations file, a report made on another corpus).
+ * Exit codes (cli/exit-codes.ts): 0 written (or printed with --dry-run), 1 an invalid
+ * corpus, 2 usage error (missing or invalid report or expectations file, a report made on
+ * another corpus).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import type { LoadedCase } from '../../common/types.js';
 import { packageRoot } from '../../common/spec-data.js';
-import { CaseError, defaultCasesDir, loadCorpus } from '../../harness/cases/index.js';
+import { defaultCasesDir } from '../../harness/cases/index.js';
 import { ExpectationsError, loadExpectations, parseExpectations, type ExpectationEntry } from '../../harness/expectations.js';
 import { PLACEHOLDER_PREFIX, updateExpectations, type UpdateChanges } from '../../harness/expectations-update.js';
 import { corpusHash } from '../../harness/run.js';
 import { parseReport, ReportFormatError } from '../../reports/json.js';
 import { writeFileAtomic } from '../../reports/atomic-write.js';
+import { EXIT, exitCodesHelp } from '../exit-codes.js';
+import { loadCorpusOption } from '../options.js';
 import { parseOptions, UsageError } from '../usage.js';
 
 function usage(): string {
@@ -42,7 +44,7 @@ options:
   --cases <dir>           the corpus the report was made on (default: the package's cases/)
   --dry-run               print the updated file instead of writing it
 
-exit codes: 0 written, 2 usage error`;
+${exitCodesHelp('written (or printed with --dry-run)', 'an invalid corpus (nothing written)')}`;
 }
 
 function readJsonFile(file: string, what: string): string {
@@ -66,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === undefined || sub === '--help' || sub === '-h') {
     process.stdout.write(usage() + '\n');
-    return sub === undefined ? 2 : 0;
+    return sub === undefined ? EXIT.usage : EXIT.ok;
   }
   if (sub !== 'update') throw new UsageError(`unknown expectations subcommand '${sub}'; expected 'update'`);
   const { options: o, positionals } = parseOptions(rest, {
@@ -78,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
   });
   if (o.help) {
     process.stdout.write(usage() + '\n');
-    return 0;
+    return EXIT.ok;
   }
   if (positionals.length > 0) throw new UsageError(`expectations update takes no positional arguments, got '${positionals[0]}' (did you mean --from ${positionals[0]}?)`);
   if (typeof o.from !== 'string') throw new UsageError('expectations update: --from <report.json> is required');
@@ -110,14 +112,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const casesDir = resolve((o.cases as string | undefined) ?? defaultCasesDir());
-  let corpus: LoadedCase[];
-  try {
-    corpus = loadCorpus(casesDir);
-  } catch (e) {
-    if (e instanceof CaseError) throw new UsageError(`the corpus ${casesDir} is invalid:\n${e.message}`);
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`--cases: no such folder ${casesDir}`);
-    throw e;
-  }
+  const corpus = loadCorpusOption(casesDir, { consequence: `${file} was not changed` });
+  if (corpus === null) return EXIT.failed;
   const hash = corpusHash(corpus);
   if (hash !== report.corpusHash) {
     throw new UsageError(`${reportFile} was made on another corpus (hash ${report.corpusHash.slice(0, 12)}..., ${report.corpusSize} cases) than ${casesDir} (hash ${hash.slice(0, 12)}..., ${corpus.length} cases); pass that corpus with --cases <dir>`);
@@ -129,7 +125,7 @@ export async function main(argv: string[]): Promise<number> {
 
   if (o['dry-run']) {
     process.stdout.write(text);
-    return 0;
+    return EXIT.ok;
   }
   const dir = dirname(resolve(file));
   writeFileAtomic(resolve(file), dir, basename(file), text);
@@ -140,5 +136,5 @@ export async function main(argv: string[]): Promise<number> {
   ];
   if (todo > 0) lines.push(`${todo} entr${todo === 1 ? 'y has' : 'ies have'} a reason starting "${PLACEHOLDER_PREFIX}": replace it with the cause (a bug number, a documented deviation).`);
   process.stdout.write(lines.join('\n') + '\n');
-  return 0;
+  return EXIT.ok;
 }

@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { dtypesSpec, isFloatDType, profilesSpec } from '../../common/spec-data.js';
 import type { FloatDType, Reduction } from '../../common/types.js';
 import { buildSmoothL1Model, INPUT_NAMES, ioTensorType, IR_VERSION, OPSET_VERSION, OUTPUT_NAME } from '../../runners/onnxruntime/graph.js';
+import { EXIT } from '../exit-codes.js';
 import { parseOptions, UsageError } from '../usage.js';
 
 function usage(): string {
@@ -78,12 +79,12 @@ export async function main(argv: string[]): Promise<number> {
   const args = parseExportArgs(argv);
   if (args === null) {
     process.stdout.write(usage() + '\n');
-    return 0;
+    return EXIT.ok;
   }
   const bytes = buildSmoothL1Model({ dtype: args.dtype, reduction: args.reduction, beta: args.beta });
   if (args.output === '-') {
     process.stdout.write(bytes);
-    return 0;
+    return EXIT.ok;
   }
   const file = resolve(args.output);
   const dir = dirname(file);
@@ -99,5 +100,5 @@ export async function main(argv: string[]): Promise<number> {
     `wrote ${args.output} (${bytes.length} bytes): SmoothL1Loss dtype=${args.dtype} reduction=${args.reduction} beta=${args.beta} (float32 value); ` +
       `ONNX IR ${IR_VERSION}, opset ${OPSET_VERSION}; inputs ${INPUT_NAMES.join(', ')} and output ${OUTPUT_NAME}: ${carried}\n`,
   );
-  return 0;
+  return EXIT.ok;
 }

@@ -6,12 +6,13 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { floatFormat } from '../../common/float-format.js';
+import { formatDecimal, formatHex } from '../../common/number-format.js';
 import { profileNames, tolerancesSpec } from '../../common/spec-data.js';
 import type { CallArgs, CaseInputsJson, FloatDType, OutcomeJson, ProfileName, ToleranceLevel } from '../../common/types.js';
-import { caseProblems, formatProblem, parseStrictJson, materialize, shortestDecimal, type CaseProblem } from '../../harness/cases/index.js';
+import { caseProblems, formatProblem, parseStrictJson, materialize, type CaseProblem } from '../../harness/cases/index.js';
 import type { ElementFailureJson } from '../../harness/results.js';
 import { acceptance, computeReference, expectOutcome } from '../../oracle/index.js';
+import { EXIT, exitCodesHelp } from '../exit-codes.js';
 import { parseOptions, UsageError } from '../usage.js';
 
 function usage(): string {
@@ -24,7 +25,9 @@ options:
   --profile <p>      ${profileNames().join('|')} (default: the case's profiles, or all)
   --tolerance <t>    ${Object.keys(tolerancesSpec().levels).join('|')} (default ${tolerancesSpec().default})
   --limit <n>        print at most n elements per output (default 32; 0 = all)
-  --json             machine-readable output`;
+  --json             machine-readable output
+
+${exitCodesHelp('printed', 'the file is not a valid case or inputs object')}`;
 }
 
 /** Reads and validates the file: a case, or a bare inputs object (validated as a case's inputs). */
@@ -80,11 +83,10 @@ function describeProfile(args: CallArgs, profile: ProfileName, level: ToleranceL
   if (!out) return { profile, outcome };
   const ref = computeReference(args, out.dtype);
   const acc = acceptance(ref, level);
-  const f = floatFormat(acc.dtype);
   const n = acc.expected.length;
   const count = limit > 0 ? Math.min(limit, n) : n;
-  const dec = (x: number) => shortestDecimal(acc.dtype, x);
-  const hex = (x: number) => f.toHex(f.encode(x));
+  const dec = (x: number) => formatDecimal(acc.dtype, x);
+  const hex = (x: number) => formatHex(acc.dtype, x);
   const elements: ElementJson[] = [];
   for (let i = 0; i < count; i++) {
     const e = acc.expected[i];
@@ -126,7 +128,7 @@ function text(r: ProfileReport): string[] {
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(usage() + '\n');
-    return 0;
+    return EXIT.ok;
   }
   const { options, positionals } = parseOptions(argv, { profile: { type: 'string' }, tolerance: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' } });
   if (positionals.length !== 1) throw new UsageError(`oracle needs exactly one case-format JSON file\n\n${usage()}`);
@@ -141,12 +143,12 @@ export async function main(argv: string[]): Promise<number> {
   if (Array.isArray(read)) {
     for (const p of read) process.stderr.write(formatProblem(p) + '\n');
     process.stderr.write(`smoothl1 oracle: ${file} is not a valid case or inputs object (${read.length} problem(s))\n`);
-    return 1;
+    return EXIT.failed;
   }
   const profiles = profileOpt ? [profileOpt as ProfileName] : (read.profiles ?? profileNames());
   const args = materialize(read.inputs);
   const reports = profiles.map((p) => describeProfile(args, p, level as ToleranceLevel, Number(limitText)));
   if (options.json) process.stdout.write(JSON.stringify({ file, tolerance: level, profiles: reports }, null, 2) + '\n');
   else process.stdout.write(reports.flatMap(text).join('\n') + '\n');
-  return 0;
+  return EXIT.ok;
 }

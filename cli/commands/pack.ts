@@ -1,16 +1,17 @@
 /**
  * `smoothl1 pack --out <dir>`: freeze the corpus into a conformance pack (spec/pack.md)
  * that any language can check an implementation with, and report its size.
- * Exit codes: 0 written, 1 an invalid corpus or a corpus defect (nothing written),
- * 2 a usage error.
+ * Exit codes (cli/exit-codes.ts): 0 written, 1 an invalid corpus or a corpus defect
+ * (nothing written), 2 a usage error.
  */
-import { resolve } from 'node:path';
 import { profileNames, readSpecJson, tolerancesSpec } from '../../common/spec-data.js';
-import type { LoadedCase, ProfileName, ToleranceLevel } from '../../common/types.js';
-import { CaseError, defaultCasesDir, loadCorpus } from '../../harness/cases/index.js';
+import type { ProfileName, ToleranceLevel } from '../../common/types.js';
+import { defaultCasesDir } from '../../harness/cases/index.js';
 import { CorpusDefectError } from '../../harness/check.js';
 import { buildPack, type PackFile } from '../../pack/build.js';
 import { checkPackTarget, PackTargetError, writePack } from '../../pack/write.js';
+import { EXIT, exitCodesHelp } from '../exit-codes.js';
+import { loadCorpusOption } from '../options.js';
 import { parseOptions, UsageError } from '../usage.js';
 
 function usage(): string {
@@ -26,7 +27,9 @@ options:
   --cases <dir>        corpus folder (default: the package's cases/)
   --profiles <list>    comma-separated subset of ${profileNames().join(',')} (default all)
   --tolerances <list>  comma-separated subset of ${Object.keys(tolerancesSpec().levels).join(',')} (default all)
-  --quiet              print nothing but errors`;
+  --quiet              print nothing but errors
+
+${exitCodesHelp('written', 'an invalid corpus or a corpus defect (nothing written)')}`;
 }
 
 function parseList<T extends string>(option: string, text: string | undefined, known: readonly T[]): T[] {
@@ -74,7 +77,7 @@ export async function main(argv: string[]): Promise<number> {
   });
   if (o.help) {
     process.stdout.write(usage() + '\n');
-    return 0;
+    return EXIT.ok;
   }
   if (positionals.length > 0) throw new UsageError(`pack takes no positional arguments, got '${positionals[0]}' (did you mean --out '${positionals[0]}'?)`);
   const out = o.out as string | undefined;
@@ -87,26 +90,15 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof PackTargetError) throw new UsageError(`--out: ${e.message}`);
     throw e;
   }
-  const casesDir = (o.cases as string | undefined) ?? defaultCasesDir();
-  let corpus: LoadedCase[];
-  try {
-    corpus = loadCorpus(resolve(casesDir));
-  } catch (e) {
-    if (e instanceof CaseError) {
-      process.stderr.write(`smoothl1: the corpus is invalid, no pack written:\n${e.message}\n`);
-      return 1;
-    }
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`--cases: no such folder ${casesDir}`);
-    throw e;
-  }
-  if (corpus.length === 0) throw new UsageError(`the corpus folder ${casesDir} holds no cases`);
+  const corpus = loadCorpusOption((o.cases as string | undefined) ?? defaultCasesDir(), { consequence: 'no pack written', quiet: o.quiet === true });
+  if (corpus === null) return EXIT.failed;
   let built;
   try {
     built = buildPack({ cases: corpus, profiles, levels, suiteVersion: readSpecJson<{ version: string }>('package.json').version });
   } catch (e) {
     if (e instanceof CorpusDefectError) {
       process.stderr.write(`smoothl1: corpus defect, no pack written:\n${e.message}\n`);
-      return 1;
+      return EXIT.failed;
     }
     throw e;
   }
@@ -122,5 +114,5 @@ export async function main(argv: string[]): Promise<number> {
       ].join('\n') + '\n',
     );
   }
-  return 0;
+  return EXIT.ok;
 }

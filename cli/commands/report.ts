@@ -1,26 +1,36 @@
 /**
- * `smoothl1 report merge <report.json>... -o <dir> [--formats ...]`: merge the reports of
- * shards (or of separate runs over disjoint selections) of one configuration into one
- * report, re-deriving the summary, and write every format from it.
- * Exit codes: 0 merged and no unexpected outcome, 1 merged with unexpected outcomes,
- * 2 usage error (missing/invalid report, reports that do not belong together).
+ * `smoothl1 report merge <report.json>... -o <dir> [--formats ...] [--reporter ...]`:
+ * merge the reports of shards (or of separate runs over disjoint selections) of one
+ * configuration into one report, re-deriving the summary, and write every format from it.
+ * Exit codes (cli/exit-codes.ts): 0 merged and no unexpected outcome, 1 merged with
+ * unexpected outcomes, 2 usage error (missing/invalid report, reports that do not belong
+ * together, an unusable -o folder).
  */
 import { readFileSync } from 'node:fs';
 import type { CaseResultJson, ReportJson, TimingsJson } from '../../harness/results.js';
 import { summarize } from '../../harness/results.js';
 import { compareIds } from '../../harness/run.js';
 import { parseReport, ReportFormatError } from '../../reports/json.js';
-import { checkReportDir, parseFormats, REPORT_FORMATS, writeReports } from '../../reports/index.js';
-import type { ReportFormat } from '../../reports/index.js';
+import { checkReportDir, REPORT_FORMATS, writeReports } from '../../reports/index.js';
+import { countsText } from '../../reports/tables.js';
+import { EXIT, exitCodesHelp } from '../exit-codes.js';
+import { formatsOption } from '../options.js';
+import { parseReporter, Reporter, REPORTER_HELP } from '../reporter.js';
 import { parseOptions, UsageError } from '../usage.js';
 
 function usage(): string {
-  return `usage: smoothl1 report merge <report.json>... -o <dir> [--formats ${REPORT_FORMATS.join(',')}]
+  return `usage: smoothl1 report merge <report.json>... -o <dir> [options]
 
 Merge shard reports of one configuration (same runner and version, profile, tolerance,
 corpus hash, seed and expectations file) into one report and write every format.
-A case may appear in only one of the reports. Exit code 1 when the merged report has
-unexpected outcomes.`;
+A case may appear in only one of the reports.
+
+options:
+  -o, --output <dir>     the folder for the merged reports (replaced as a whole)
+  --formats <list>       comma-separated subset of ${REPORT_FORMATS.join(',')} (default all)
+  ${REPORTER_HELP}
+
+${exitCodesHelp('merged, no unexpected outcome', 'merged, with unexpected outcomes')}`;
 }
 
 /** Merge parsed reports; throws UsageError naming the first report that does not fit. */
@@ -99,28 +109,29 @@ export async function main(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === undefined || sub === '--help' || sub === '-h') {
     process.stdout.write(usage() + '\n');
-    return sub === undefined ? 2 : 0;
+    return sub === undefined ? EXIT.usage : EXIT.ok;
   }
   if (sub !== 'merge') throw new UsageError(`unknown report subcommand '${sub}'; expected 'merge'`);
   const { options: o, positionals } = parseOptions(rest, {
     output: { type: 'string', short: 'o' },
     formats: { type: 'string' },
+    reporter: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (o.help) {
     process.stdout.write(usage() + '\n');
-    return 0;
+    return EXIT.ok;
   }
+  const reporter = new Reporter(parseReporter(o.reporter as string | undefined), 'smoothl1 report merge');
+  return reporter.around(async () => merge(positionals, o, reporter));
+}
+
+async function merge(positionals: string[], o: Record<string, string | boolean | string[]>, reporter: Reporter): Promise<number> {
   if (positionals.length === 0) throw new UsageError('report merge: give one or more report.json files');
   if (o.output === undefined) throw new UsageError('report merge: -o <dir> (the folder for the merged reports) is required');
   const dirProblem = checkReportDir(o.output as string);
   if (dirProblem) throw new UsageError(`report merge: -o: ${dirProblem}`);
-  let formats: ReportFormat[] = [...REPORT_FORMATS];
-  if (o.formats !== undefined) {
-    const f = parseFormats(o.formats as string);
-    if (typeof f === 'string') throw new UsageError(f);
-    formats = f;
-  }
+  const formats = formatsOption(o.formats as string | undefined);
   const parsed = positionals.map((file) => {
     let text: string;
     try {
@@ -138,8 +149,7 @@ export async function main(argv: string[]): Promise<number> {
   const merged = mergeReports(parsed);
   const written = writeReports(o.output as string, merged, formats);
   const s = merged.summary;
-  process.stdout.write(
-    `merged ${parsed.length} reports: ${s.total} cases: ${s.passed} passed, ${s.failed} failed, ${s.expectedFailures} expected failures, ${s.unexpectedPasses} unexpected passes, ${s.skipped} skipped\nreports: ${written.join(', ')}\n`,
-  );
-  return s.failed + s.unexpectedPasses > 0 ? 1 : 0;
+  process.stdout.write(`merged ${parsed.length} reports: ${countsText(s)}\nreports: ${written.join(', ')}\n`);
+  reporter.annotate(merged);
+  return s.failed + s.unexpectedPasses > 0 ? EXIT.failed : EXIT.ok;
 }

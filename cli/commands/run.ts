@@ -1,22 +1,25 @@
 /**
  * `smoothl1 run`: check an implementation against the corpus and write the reports.
  * This file reads the command line; cli/run/supervisor.ts runs the check (in a worker
- * thread, so that signals are always answered) and owns the exit code:
+ * thread, so that signals are always answered) and owns the exit code (cli/exit-codes.ts):
  * 0 only with a complete report in which every case met its expectation; 1 an unexpected
- * outcome, an invalid corpus or a corpus defect, or a runner that cannot start; 2 a
- * usage error (bad arguments, unknown runner, missing or invalid expectations file, a
- * filter that matches nothing, a bad shard, an unusable report folder); 3 an internal
- * error; 130 / 143 after SIGINT / SIGTERM (no report written, the previous one intact).
+ * outcome, an invalid corpus or a corpus defect; 2 a usage or setup error (bad
+ * arguments, unknown runner, missing or invalid expectations file, a filter that matches
+ * nothing, a bad shard, an unusable report folder, an implementation that cannot be
+ * created or started); 3 an internal error; 130 / 143 after SIGINT / SIGTERM (no report
+ * written, the previous one intact).
  */
 import type { ProfileName, ToleranceLevel } from '../../common/types.js';
 import { profileNames, tolerancesSpec } from '../../common/spec-data.js';
 import { defaultCasesDir } from '../../harness/cases/index.js';
-import { parseShard } from '../../harness/shard.js';
 import type { Shard } from '../../harness/shard.js';
 import { DEFAULT_STARTUP_MS, DEFAULT_TIMEOUT_MS } from '../../harness/time-limit.js';
 import { describeRunners, runnerNames } from '../../runners/registry.js';
-import { parseFormats, REPORT_FORMATS } from '../../reports/index.js';
+import { REPORT_FORMATS } from '../../reports/index.js';
 import type { ReportFormat } from '../../reports/index.js';
+import { EXIT, exitCodesHelp } from '../exit-codes.js';
+import { formatsOption, shardOption } from '../options.js';
+import { parseReporter, Reporter, REPORTER_HELP, type ReporterName } from '../reporter.js';
 import { superviseRun } from '../run/supervisor.js';
 import { parseOptions, UsageError } from '../usage.js';
 
@@ -46,10 +49,12 @@ ${describeRunners()}
   --cases <dir>          corpus folder (default: the package's cases/)
   --no-timings           leave the timings section out of report.json (byte-identical reports)
   --quiet                no progress and no summary tables; failures and totals only
+  ${REPORTER_HELP}
 
-exit codes: 0 no unexpected outcome (complete report written), 1 unexpected outcomes, invalid
-corpus or a runner that cannot start, 2 usage error, 3 internal error, 130/143 interrupted
-by SIGINT/SIGTERM (no report written)`;
+Progress goes to stderr: a bar on an interactive terminal, plain lines (each tenth of the
+cases, and at least every 30 s) when stderr is not a terminal or CI is set.
+
+${exitCodesHelp('every case met its expectation; a complete report was written', 'unexpected outcomes (report written), an invalid corpus or a corpus defect')}`;
 }
 
 export interface ParsedRunArgs {
@@ -73,6 +78,7 @@ export interface ParsedRunArgs {
   casesGiven: boolean;
   timings: boolean;
   quiet: boolean;
+  reporter: ReporterName;
 }
 
 /** Parse and check the arguments; throws UsageError for anything wrong. Returns null for --help. */
@@ -94,6 +100,7 @@ export function parseRunArgs(argv: string[]): ParsedRunArgs | null {
     cases: { type: 'string' },
     'no-timings': { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
+    reporter: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (o.help) return null;
@@ -111,18 +118,9 @@ export function parseRunArgs(argv: string[]): ParsedRunArgs | null {
   const levels = Object.keys(tolerancesSpec().levels);
   const tolerance = (o.tolerance as string | undefined) ?? tolerancesSpec().default;
   if (!levels.includes(tolerance)) throw new UsageError(`unknown tolerance '${tolerance}'; expected one of ${levels.join(', ')}`);
-  let shard: Shard | null = null;
-  if (o.shard !== undefined) {
-    const s = parseShard(o.shard as string);
-    if (typeof s === 'string') throw new UsageError(s);
-    shard = s;
-  }
-  let formats: ReportFormat[] = [...REPORT_FORMATS];
-  if (o.formats !== undefined) {
-    const f = parseFormats(o.formats as string);
-    if (typeof f === 'string') throw new UsageError(f);
-    formats = f;
-  }
+  const shard = shardOption(o.shard as string | undefined);
+  const formats = formatsOption(o.formats as string | undefined);
+  const reporter = parseReporter(o.reporter as string | undefined);
   const ms = (name: string, fallback: number): number => {
     const t = o[name] as string | undefined;
     if (t === undefined) return fallback;
@@ -152,6 +150,7 @@ export function parseRunArgs(argv: string[]): ParsedRunArgs | null {
     casesGiven: o.cases !== undefined,
     timings: !o['no-timings'],
     quiet: o.quiet === true,
+    reporter,
   };
   if (command !== undefined) parsed.command = command;
   if (modulePath !== undefined) parsed.modulePath = modulePath;
@@ -164,7 +163,8 @@ export async function main(argv: string[]): Promise<number> {
   const a = parseRunArgs(argv);
   if (a === null) {
     process.stdout.write(usage() + '\n');
-    return 0;
+    return EXIT.ok;
   }
-  return superviseRun(a);
+  const reporter = new Reporter(a.reporter, 'smoothl1 run');
+  return reporter.around(() => superviseRun(a, reporter));
 }

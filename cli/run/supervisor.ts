@@ -10,20 +10,21 @@
  * report (the previous set stays) and exits 130 / 143. Exit 0 requires a complete report,
  * written, in which every case met its expectation.
  */
-import { relative, resolve } from 'node:path';
+import { relative } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { compiledSibling } from '../../common/compiled-path.js';
 import { killGroup } from '../../common/process-groups.js';
 import { readSpecJson } from '../../common/spec-data.js';
 import type { LoadedCase } from '../../common/types.js';
-import { CaseError, compileFilter, inspectCorpus, type CorpusInspection } from '../../harness/cases/index.js';
 import { ExpectationsError, loadExpectations, type Expectations } from '../../harness/expectations.js';
 import { buildReport } from '../../harness/run.js';
-import { inShard, type Shard } from '../../harness/shard.js';
 import { checkReportDir, writeReports } from '../../reports/index.js';
 import type { ParsedRunArgs } from '../commands/run.js';
 import { UsageError } from '../usage.js';
-import { consoleSummary, progress } from './present.js';
+import { EXIT, signalExitCode } from '../exit-codes.js';
+import { loadCorpusOption, selectedCases } from '../options.js';
+import { progressDisplay } from '../progress.js';
+import type { Reporter } from '../reporter.js';
 import type { WorkerInput, WorkerMessage } from './worker.js';
 
 /** How long a worker asked to stop may take before it is terminated. */
@@ -37,45 +38,13 @@ function terminate(worker: Worker): Promise<void> {
   return Promise.race([worker.terminate().then(() => undefined), new Promise<void>((r) => setTimeout(r, 1000).unref())]);
 }
 
-/** Apply the filters (each must match something; together they must too) and the shard. */
-export function selectCases(corpus: LoadedCase[], filters: string[], shard: Shard | null): LoadedCase[] {
-  let selected = corpus;
-  for (const f of filters) {
-    let m: (c: LoadedCase) => boolean;
-    try {
-      m = compileFilter(f);
-    } catch (e) {
-      throw new UsageError(`--filter: ${(e as Error).message}`);
-    }
-    if (!corpus.some(m)) throw new UsageError(`--filter '${f}' matches no case (a filter is a case-id glob such as 'beta/*', a folder, or a tag such as 'dtype:float16')`);
-    selected = selected.filter(m);
-  }
-  if (selected.length === 0) throw new UsageError(`the filters ${filters.map((f) => `'${f}'`).join(' and ')} match no case together`);
-  return selected.filter((c) => inShard(c.id, shard));
+/** A problem that ends the run without a report: one message on stderr, and an annotation with --reporter github. */
+function fail(reporter: Reporter, message: string): void {
+  process.stderr.write(`smoothl1: ${message}\n`);
+  reporter.problem(message);
 }
 
-/** Loads and checks the corpus; null (after printing every problem) when it is invalid. */
-function loadCorpusOrReport(a: ParsedRunArgs, quiet: boolean): LoadedCase[] | null {
-  let inspection: CorpusInspection;
-  try {
-    inspection = inspectCorpus(resolve(a.casesDir));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') throw new UsageError(`--cases: no such folder ${a.casesDir}`);
-    throw e;
-  }
-  const problems = inspection.checks.flatMap((c) => c.problems);
-  if (problems.length > 0) {
-    process.stderr.write(`smoothl1: the corpus is invalid, nothing was run:\n${new CaseError(problems).message}\n`);
-    return null;
-  }
-  const ignored = inspection.ignored.filter((i) => !i.expected);
-  if (ignored.length > 0 && !quiet) process.stderr.write(`smoothl1: note: ${ignored.length} file(s) in the corpus folder are not cases and were ignored: ${ignored.map((i) => i.path).join(', ')}\n`);
-  const cases = inspection.checks.map((c) => c.case!);
-  if (cases.length === 0) throw new UsageError(`the corpus folder ${a.casesDir} holds no cases`);
-  return cases;
-}
-
-export async function superviseRun(a: ParsedRunArgs): Promise<number> {
+export async function superviseRun(a: ParsedRunArgs, reporter: Reporter): Promise<number> {
   let expectations: Expectations | null = null;
   if (a.expectationsFile !== undefined) {
     try {
@@ -85,14 +54,14 @@ export async function superviseRun(a: ParsedRunArgs): Promise<number> {
       throw e;
     }
   }
-  const corpus = loadCorpusOrReport(a, a.quiet);
-  if (corpus === null) return 1;
-  const selected = selectCases(corpus, a.filters, a.shard);
+  const corpus = loadCorpusOption(a.casesDir, { consequence: 'nothing was run', quiet: a.quiet, report: (m) => fail(reporter, m) });
+  if (corpus === null) return EXIT.failed;
+  const selected = selectedCases(corpus, a.filters, a.shard);
   // Results are only worth a run if they can be kept.
   const dirProblem = checkReportDir(a.reportDir);
   if (dirProblem) throw new UsageError(`--report-dir: ${dirProblem}`);
 
-  const show = progress(a.quiet);
+  const show = progressDisplay({ quiet: a.quiet });
   const groups = new Set<number>();
   const input: WorkerInput = { args: a, cases: selected };
   const worker = new Worker(compiledSibling(import.meta.url, './worker.js'), { workerData: input, stdout: false, stderr: false });
@@ -101,7 +70,7 @@ export async function superviseRun(a: ParsedRunArgs): Promise<number> {
   const ending = new Promise<RunEnd>((resolveEnd) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {
-      signalCode ??= signal === 'SIGINT' ? 130 : 143;
+      signalCode ??= signalExitCode(signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
       const finish = () => resolveEnd({ type: 'signal' });
       if (stopping) {
         // A second signal: no more grace.
@@ -148,7 +117,7 @@ export async function superviseRun(a: ParsedRunArgs): Promise<number> {
   process.on('SIGINT', ignore);
   process.on('SIGTERM', ignore);
   try {
-    return finishRun(a, end, signalCode, corpus, selected, expectations);
+    return finishRun(a, reporter, end, signalCode, corpus, selected, expectations);
   } finally {
     process.removeListener('SIGINT', ignore);
     process.removeListener('SIGTERM', ignore);
@@ -158,29 +127,29 @@ export async function superviseRun(a: ParsedRunArgs): Promise<number> {
 type RunEnd = WorkerMessage | { type: 'signal' } | { type: 'crashed'; message: string };
 
 /** Turns how the worker ended into the report, the summary and the exit code. */
-function finishRun(a: ParsedRunArgs, end: RunEnd, signalCode: number | undefined, corpus: LoadedCase[], selected: LoadedCase[], expectations: Expectations | null): number {
+function finishRun(a: ParsedRunArgs, reporter: Reporter, end: RunEnd, signalCode: number | undefined, corpus: LoadedCase[], selected: LoadedCase[], expectations: Expectations | null): number {
   switch (end.type) {
     case 'signal':
     case 'stopped': {
-      process.stderr.write(`smoothl1: interrupted; no report written (${a.reportDir} keeps the previous one)\n`);
-      return signalCode ?? 130;
+      fail(reporter, `interrupted; no report written (${a.reportDir} keeps the previous one)`);
+      return signalCode ?? EXIT.sigint;
     }
     case 'crashed':
-      process.stderr.write(`smoothl1: internal error: ${end.message.split('\n', 1)[0]}\n`);
-      return 3;
+      fail(reporter, `internal error: ${end.message.split('\n', 1)[0]}`);
+      return EXIT.internal;
     case 'fail':
-      if (end.code === 2) throw new UsageError(end.message);
-      process.stderr.write(`smoothl1: ${end.message}\n`);
+      if (end.code === EXIT.usage) throw new UsageError(end.message);
+      fail(reporter, end.message);
       return end.code;
     case 'done':
       break;
     default:
-      return 3;
+      return EXIT.internal;
   }
   const run = end.outcome;
   if (run.results.length !== selected.length) {
-    process.stderr.write(`smoothl1: internal error: ${run.results.length} results for ${selected.length} selected cases; no report written\n`);
-    return 3;
+    fail(reporter, `internal error: ${run.results.length} results for ${selected.length} selected cases; no report written`);
+    return EXIT.internal;
   }
   const report = buildReport(
     {
@@ -201,11 +170,11 @@ function finishRun(a: ParsedRunArgs, end: RunEnd, signalCode: number | undefined
   try {
     written = writeReports(a.reportDir, report, a.formats);
   } catch (e) {
-    process.stderr.write(`smoothl1: internal error: the reports could not be written to ${a.reportDir}: ${(e as Error).message}\n`);
-    return 3;
+    fail(reporter, `internal error: the reports could not be written to ${a.reportDir}: ${(e as Error).message}`);
+    return EXIT.internal;
   }
-  process.stdout.write(consoleSummary(report, a.quiet));
+  reporter.summary(report, a.quiet);
   if (!a.quiet) process.stdout.write(`reports: ${written.map((p) => relative(process.cwd(), p) || p).join(', ')}\n`);
   const s = report.summary;
-  return s.failed + s.unexpectedPasses > 0 ? 1 : 0;
+  return s.failed + s.unexpectedPasses > 0 ? EXIT.failed : EXIT.ok;
 }

@@ -6,4 +6,4 @@ export { walkCorpus, CODE_DIRS, MAX_CASE_FILE_BYTES, type CorpusListing, type Ig
 export { parseStrictJson, invalidUtf8Offset, MAX_JSON_DEPTH, type StrictJson } from './strict-json.js';
 export { materialize, materializeTensor, materializeValue, clearGeneratedCache } from './materialize.js';
 export { compileFilter, filterCases, type Filterable } from './filter.js';
-export { parseFloatString, parseIntString, formatFloatString, shortestDecimal } from './values.js';
+export { selectCases, SelectionError } from './select.js';

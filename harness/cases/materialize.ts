@@ -2,11 +2,11 @@
  * Turns the JSON form of a case's inputs into the call's arguments (CallArgs): tensors
  * from bit patterns or generators, floats from their strings, ints as BigInt.
  */
-import { tensorFromHex } from '../../common/tensor.js';
+import { numel, tensorFromHex } from '../../common/tensor.js';
 import { generateElements } from '../../common/prng.js';
+import { scalarFromJson } from '../../common/scalar-json.js';
 import { isFloatDType } from '../../common/spec-data.js';
 import type { ArgValue, CallArgs, CaseInputsJson, LoadedCase, Tensor, TensorJson, ValueJson } from '../../common/types.js';
-import { parseFloatString, parseIntString } from './values.js';
 
 /**
  * Generated tensors by generator and shape. A 1M-element case is checked under several
@@ -23,7 +23,7 @@ function generatedTensor(t: TensorJson): Tensor {
   const key = JSON.stringify([t.dtype, t.shape, g.prng, g.seed, g.distribution, g.a ?? null, g.b ?? null]);
   const hit = generated.get(key);
   if (hit) return hit;
-  const n = t.shape.reduce((a, b) => a * b, 1);
+  const n = numel(t.shape);
   const tensor: Tensor = { dtype: t.dtype, shape: [...t.shape], data: generateElements(g, t.dtype, n) };
   if (cachedBytes + tensor.data.byteLength > CACHE_LIMIT_BYTES) {
     generated.clear();
@@ -45,22 +45,7 @@ export function materializeTensor(t: TensorJson): Tensor {
 }
 
 export function materializeValue(v: ValueJson): ArgValue {
-  switch (v.type) {
-    case 'tensor':
-      return { type: 'tensor', tensor: materializeTensor(v.tensor) };
-    case 'float':
-      return { type: 'float', value: parseFloatString(v.value) };
-    case 'int':
-      return { type: 'int', value: parseIntString(v.value) };
-    case 'bool':
-      return { type: 'bool', value: v.value };
-    case 'str':
-      return { type: 'str', value: v.value };
-    case 'none':
-      return { type: 'none' };
-    case 'list':
-      return { type: 'list', value: v.value };
-  }
+  return v.type === 'tensor' ? { type: 'tensor', tensor: materializeTensor(v.tensor) } : scalarFromJson(v);
 }
 
 /** The call's arguments; an absent beta or reduction stays absent (the operator's default applies). */

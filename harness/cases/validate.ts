@@ -1,82 +1,35 @@
 /**
- * Validation of one parsed case document: the JSON Schema (spec/case.schema.json, via
- * ajv's draft 2020-12 build) and then the checks a schema cannot express. All problems
+ * Validation of one parsed case document: the JSON Schema (spec/case.schema.json, through
+ * common/schemas.ts) and then the checks a schema cannot express. All problems
  * are collected, not just the first, so one `cases validate` run lists everything.
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isFloatDType, readSpecJson } from '../../common/spec-data.js';
+import { ARG_NAMES } from '../../common/operator.js';
 import { generatorProblems } from '../../common/prng.js';
+import { schemaProblems as specSchemaProblems } from '../../common/schemas.js';
+import { numel } from '../../common/tensor.js';
 import type { CaseJson, OutcomeJson, OutputExpectationJson, TensorJson, ValueJson } from '../../common/types.js';
 import { pointerJoin, type CaseProblem } from './errors.js';
 
 /** Largest element count a case may declare: keeps a typo in a shape from allocating gigabytes. */
 export const MAX_CASE_ELEMENTS = 1 << 26;
 
-let validator: ValidateFunction | undefined;
-function schemaValidator(): ValidateFunction {
-  if (!validator) {
-    // strictTypes/strictRequired are off because if/then branches legitimately name
-    // properties and keywords without repeating "type"; unknown keywords stay errors.
-    const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, verbose: true });
-    validator = ajv.compile(readSpecJson<object>('spec/case.schema.json'));
-  }
-  return validator;
-}
-
 interface TagsSpec { tags: Record<string, string> }
 export function registeredTags(): Record<string, string> {
   return readSpecJson<TagsSpec>('spec/tags.json').tags;
 }
 
-/** Turns an ajv error into "what was expected" wording. */
-function describeAjvError(e: ErrorObject): string {
-  const p = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case 'required':
-      return `missing required property '${p.missingProperty}'`;
-    case 'additionalProperties':
-    case 'unevaluatedProperties':
-      return `unexpected property '${p.additionalProperty ?? p.unevaluatedProperty}'`;
-    case 'enum':
-      return `expected one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(e.data)}`;
-    case 'const':
-      return `expected ${JSON.stringify(p.allowedValue)}, got ${JSON.stringify(e.data)}`;
-    case 'type':
-      return `expected ${p.type}, got ${Array.isArray(e.data) ? 'array' : e.data === null ? 'null' : typeof e.data}`;
-    case 'pattern':
-      return `expected a string matching /${p.pattern}/, got ${JSON.stringify(e.data)}`;
-    case 'oneOf': {
-      const alts = ((e.schema as { required?: string[] }[]) ?? []).map((s) => (s.required ? `'${s.required.join("', '")}'` : null));
-      if (alts.every((a) => a !== null)) return `expected exactly one of ${alts.join(', ')}`;
-      return e.message ?? 'must match exactly one alternative';
-    }
-    case 'dependentRequired':
-      return `property '${p.property}' needs '${p.missingProperty}'`;
-    default:
-      return `${e.message ?? e.keyword}${e.data !== undefined && typeof e.data !== 'object' ? `, got ${JSON.stringify(e.data)}` : ''}`;
-  }
-}
-
 function schemaProblems(file: string, doc: unknown): CaseProblem[] {
-  const v = schemaValidator();
-  if (v(doc)) return [];
-  const out: CaseProblem[] = [];
-  const seen = new Set<string>();
-  for (const e of v.errors ?? []) {
-    // An 'if' error only says "its then failed"; the then's own error is reported too.
-    if (e.keyword === 'if') continue;
-    const message = describeAjvError(e);
-    const key = e.instancePath + '\0' + message;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ file, pointer: e.instancePath, message });
-  }
-  return out;
+  return specSchemaProblems('spec/case.schema.json', doc).map((p) => ({ file, ...p }));
 }
 
+/** Elements of a declared shape (common/tensor.ts numel); a count past 2^53 is Infinity, over any limit. */
 function product(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
+  try {
+    return numel(shape);
+  } catch {
+    return Infinity;
+  }
 }
 
 function checkTensor(file: string, ptr: string, t: TensorJson, out: CaseProblem[]): void {
@@ -133,7 +86,7 @@ export function caseProblems(file: string, doc: unknown): CaseProblem[] {
   }
   const c = doc as CaseJson;
   checkTags(c.tags);
-  for (const k of ['logits', 'labels', 'beta', 'reduction'] as const) {
+  for (const k of ARG_NAMES) {
     const v = c.inputs[k];
     if (v) checkValue(file, `/inputs/${k}`, v, out);
   }

@@ -158,3 +158,62 @@ def test_the_default_pack_is_intact_and_every_case_reads():
         args = case.args()
         assert {'logits', 'labels'} <= set(args)
         assert set(case.expected) <= set(pack.profiles)
+
+
+F32 = FloatFormat('float32', 32, 8, 23)
+
+
+def _digits(s: str) -> str:
+    """The significant digits of a decimal string."""
+    return s.lstrip('-').split('e')[0].replace('.', '').lstrip('0').rstrip('0') or '0'
+
+
+def test_decimal_float16_is_numpys_shortest_for_every_pattern():
+    # numpy's repr of a float16 is the shortest decimal that reads back (Dragon4, unique):
+    # an independent reference for the digits; the value must read back through our rounding.
+    from smoothl1_conformance.floats import decimal
+    for b in range(65536):
+        h = np.array([b], dtype=np.uint16).view(np.float16)[0]
+        x = float(h)
+        if not math.isfinite(x) or x == 0:
+            continue
+        s = decimal(x, F16)
+        assert F16.round_value(float(s)) == x, (b, s)
+        ref = np.format_float_scientific(h, unique=True, trim='-')
+        assert _digits(s) == _digits(ref), (b, s, ref)
+
+
+def test_decimal_float32_and_bfloat16_read_back_with_no_shorter_decimal():
+    from smoothl1_conformance.floats import decimal
+    rng = random.Random(7)
+    for _ in range(3000):
+        x = float(np.array([rng.getrandbits(32)], dtype=np.uint32).view(np.float32)[0])
+        if not math.isfinite(x) or x == 0:
+            continue
+        s = decimal(x, F32)
+        assert float(np.float32(float(s))) == x, (x, s)
+        assert _digits(s) == _digits(np.format_float_scientific(np.float32(x), unique=True, trim='-')), (x, s)
+    for b in range(65536):
+        x = float(BF16.decode(np.array([b], dtype=np.uint16))[0])
+        if not math.isfinite(x) or x == 0:
+            continue
+        s = decimal(x, BF16)
+        assert BF16.round_value(float(s)) == x, (b, s)
+        k = len(_digits(s))
+        if k > 1:  # no decimal of k - 1 digits reads back (both neighbours of x tried)
+            for cand in (f'{abs(x):.{k - 2}e}',):
+                m, e = cand.split('e')
+                d, e = int(m.replace('.', '')), int(e) - (k - 2)
+                for dd in (d - 1, d, d + 1):
+                    if dd > 0 and len(str(dd)) == k - 1:
+                        assert BF16.round_value(float(f'{dd}e{e}')) != abs(x), (b, s, dd, e)
+
+
+def test_decimal_spells_values_as_the_cli_does():
+    from smoothl1_conformance.floats import decimal
+    assert [decimal(v) for v in (float('nan'), float('inf'), float('-inf'), -0.0, 0.0)] == ['nan', 'inf', '-inf', '-0', '0']
+    assert decimal(float(np.float32(3.3121776e-9)), F32) == '3.3121776e-9'
+    assert decimal(float(np.float32(3.3121776e-9))) == '3.312177643266523e-9'
+    assert decimal(2.0 ** 64, BF16) == '18500000000000000000'
+    assert decimal(25712.0, F16) == '25710'
+    assert [decimal(v) for v in (1e21, 1e-7, 1e-6, 123456789012345680000.0, 0.5, -1.5e300)] == ['1e21', '1e-7', '0.000001', '123456789012345680000', '0.5', '-1.5e300']

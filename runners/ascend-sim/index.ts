@@ -13,6 +13,7 @@
  * output dtype (round to nearest even). It never sees the oracle.
  */
 import { profilesSpec, readSpecJson } from '../../common/spec-data.js';
+import { numel } from '../../common/tensor.js';
 import type { CallArgs, FloatDType, ProfileName, Runner, RunnerResult, Tensor } from '../../common/types.js';
 import { errorResult, validateCall } from '../validation.js';
 import type { NormalisedCall } from '../validation.js';
@@ -22,12 +23,6 @@ import { treeSum } from './reduce.js';
 
 /** The platform whose rules this kernel implements (its front end and nativeProfile). */
 export const ASCEND: ProfileName = 'ascend';
-
-function numel(shape: number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
 
 /** A malformed tensor is a bug in whoever built the call, not an operator error: throw (a crash). */
 function checkElementCount(name: string, t: Tensor): void {

@@ -6,17 +6,12 @@
  * ./kernels.ts. It never sees the oracle.
  */
 import { dtypesSpec, readSpecJson } from '../../common/spec-data.js';
+import { numel } from '../../common/tensor.js';
 import type { CallArgs, FloatDType, ProfileName, Runner, RunnerResult, Tensor } from '../../common/types.js';
 import { errorResult, validateCall } from '../validation.js';
 import type { NormalisedCall } from '../validation.js';
 import { lossF32, lossF64, sumF32, sumF64 } from './kernels.js';
 import { asFloat32, asFloat64, encodeSixteen, scalarTensor } from './storage.js';
-
-function numel(shape: number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
 
 /** Formats of at most 32 bits are worked on in float32 storage (float64 arithmetic); float64 in float64. */
 function workingStorage(dtype: FloatDType): 'float32' | 'float64' {
@@ -25,8 +20,8 @@ function workingStorage(dtype: FloatDType): 'float32' | 'float64' {
 
 /** A malformed tensor is a bug in whoever built the call, not an operator error: throw (a crash). */
 function checkElementCount(name: string, t: Tensor): void {
-  const n = numel(t.shape);
   if (!t.shape.every((d) => Number.isInteger(d) && d >= 0)) throw new RangeError(`cpu kernel: '${name}' has an invalid shape [${t.shape.join(', ')}]`);
+  const n = numel(t.shape);
   if (t.data.length !== n) throw new RangeError(`cpu kernel: '${name}' has shape [${t.shape.join(', ')}] (${n} elements) but ${t.data.length} data elements`);
 }
 

@@ -1,10 +1,8 @@
 /**
  * Validation of response lines against spec/exec-response.schema.json (the normative
- * definition), compiled once with ajv.
+ * definition), compiled once by common/schemas.ts; the first problem found is enough.
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import { readSpecJson } from '../../common/spec-data.js';
+import { formatSchemaProblem, schemaErrorProblems, specValidator } from '../../common/schemas.js';
 import type { WireTensor } from './wire.js';
 
 export type WireResponse =
@@ -13,21 +11,12 @@ export type WireResponse =
   | { seq: number; id: string; error: { type: string; message: string } }
   | { seq: number; id: string; crash: { message: string } };
 
-let validate: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  if (!validate) {
-    const ajv = new Ajv2020({ allErrors: false, strict: true });
-    validate = ajv.compile(readSpecJson<object>('spec/exec-response.schema.json'));
-  }
-  return validate as ValidateFunction;
-}
-
-function describe(errors: ErrorObject[] | null | undefined): string {
-  if (!errors || errors.length === 0) return 'does not match spec/exec-response.schema.json';
+function describe(errors: Parameters<typeof schemaErrorProblems>[0]): string {
+  const problems = schemaErrorProblems(errors);
+  if (problems.length === 0) return 'does not match spec/exec-response.schema.json';
   // oneOf reports every branch; the most specific message is the deepest path.
-  const best = [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
-  return `${best.instancePath || '(top level)'} ${best.message ?? 'is invalid'}`;
+  const best = [...problems].sort((a, b) => b.pointer.length - a.pointer.length)[0];
+  return formatSchemaProblem(best);
 }
 
 /** Parses and validates one stdout line; returns the response or a reason it is not one. */
@@ -39,7 +28,7 @@ export function parseResponseLine(line: string): { ok: true; value: WireResponse
     return { ok: false, reason: 'not JSON' };
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return { ok: false, reason: 'not a JSON object' };
-  const f = validator();
+  const f = specValidator('spec/exec-response.schema.json', { allErrors: false });
   if (!f(v)) return { ok: false, reason: `not a valid response: ${describe(f.errors)}` };
   return { ok: true, value: v as WireResponse };
 }

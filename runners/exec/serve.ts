@@ -10,7 +10,8 @@ import { writeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { CallArgs, ProfileName, RunnerResult } from '../../common/types.js';
 import { LineSplitter } from './line-splitter.js';
-import { argsFromWire, payloadSizes, tensorBytes, type WireArgs } from './wire.js';
+import { tensorBytes } from '../../common/tensor.js';
+import { argsFromWire, payloadSizes, type WireArgs } from './wire.js';
 
 export interface ServeRequest {
   id: string;

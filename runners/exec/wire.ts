@@ -1,66 +1,45 @@
 /**
  * Encoding of call arguments and results on the exec protocol's wire
- * (spec/exec-protocol.md "Values"): floats as exact decimal strings; tensors as base64 of
+ * (spec/exec-protocol.md "Values"): floats as exact decimal strings and other scalars as
+ * case files write them (common/scalar-json.ts); tensors as base64 of
  * little-endian element bytes inside the JSON line (protocol 1), or as a byte count in the
  * JSON line with the raw bytes following it (protocol 2). Element sizes and storage come
  * from spec/dtypes.json, never from a table here. Both sides use this module: the suite
  * (runners/exec/index.ts) and the JavaScript implementation side (runners/exec/serve.ts).
  */
 import { endianness } from 'node:os';
-import { dtypesSpec, isKnownDType } from '../../common/spec-data.js';
-import { storageClass, valuesPerElement } from '../../common/result-shape.js';
-import type { ArgValue, CallArgs, DType, Tensor, TensorData } from '../../common/types.js';
+import { formatFloatLiteral } from '../../common/number-format.js';
+import { scalarFromJson, scalarToJson, type ScalarJson } from '../../common/scalar-json.js';
+import { ARG_NAMES } from '../../common/operator.js';
+import { tensorBytes, tensorFromBytes } from '../../common/tensor.js';
+import type { ArgValue, CallArgs, DType, Tensor } from '../../common/types.js';
 
 /** A tensor in protocol 1 (base64 in the line) or protocol 2 (`bytes` raw bytes after the line). */
 export type WireTensor = { type: 'tensor'; dtype: DType; shape: number[]; data: string } | { type: 'tensor'; dtype: DType; shape: number[]; bytes: number };
-export type WireValue =
-  | WireTensor
-  | { type: 'float'; value: string }
-  | { type: 'int'; value: string }
-  | { type: 'bool'; value: boolean }
-  | { type: 'str'; value: string }
-  | { type: 'none' }
-  | { type: 'list'; value: unknown[] };
+/** A tensor, or any other argument in the JSON form case files and packs use too (common/scalar-json.ts). */
+export type WireValue = WireTensor | ScalarJson;
 export type WireArgs = { logits: WireValue; labels: WireValue; beta?: WireValue; reduction?: WireValue };
 export type ProtocolVersion = 1 | 2;
-/** The argument names in wire order: protocol 2 payloads follow the line in this order. */
-export const ARG_ORDER = ['logits', 'labels', 'beta', 'reduction'] as const;
+/** The argument names in wire order (the operator's call order): protocol 2 payloads follow the line in this order. */
+export const ARG_ORDER = ARG_NAMES;
 
 // Typed arrays use the host's byte order; the wire is little-endian. Every platform
 // Node 20 ships for is little-endian, so refuse loudly rather than carry a swap path
 // nobody can test.
 if (endianness() !== 'LE') throw new Error('runners/exec: the exec protocol needs a little-endian host');
 
-/** Bytes per element of a dtype on the wire. */
-export function elementBytes(dtype: DType): number {
-  const spec = dtypesSpec();
-  const info = (spec.float as Record<string, { bits: number }>)[dtype] ?? (spec.other as Record<string, { bits: number }>)[dtype];
-  if (!info) throw new Error(`unknown dtype '${dtype}' (spec/dtypes.json lists the known ones)`);
-  return info.bits / 8;
-}
+/** A binary64 as the protocol's exact decimal string: the float literal of common/number-format.ts, as in case files and packs. */
+export const floatToWire = formatFloatLiteral;
 
-export function numel(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-/** A binary64 as the protocol's exact decimal string (shortest round-trip form). */
-export function floatToWire(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (x === Infinity) return 'inf';
-  if (x === -Infinity) return '-inf';
-  if (Object.is(x, -0)) return '-0.0';
-  return String(x);
-}
-
-/** The tensor's element bytes, without copying. */
-export function tensorBytes(t: Tensor): Buffer {
-  const d = t.data;
-  return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+/** The tensor's element bytes (common/tensor.ts), as a Buffer over the same memory. */
+function wireBytes(t: Tensor): Buffer {
+  const b = tensorBytes(t);
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /** Protocol 1 form: base64 in the line. */
 export function tensorToWire(t: Tensor): WireTensor {
-  return { type: 'tensor', dtype: t.dtype, shape: [...t.shape], data: tensorBytes(t).toString('base64') };
+  return { type: 'tensor', dtype: t.dtype, shape: [...t.shape], data: wireBytes(t).toString('base64') };
 }
 
 /**
@@ -71,16 +50,12 @@ export function valueToWire(v: ArgValue, protocol: ProtocolVersion = 1, payloads
   switch (v.type) {
     case 'tensor': {
       if (protocol === 1) return tensorToWire(v.tensor);
-      const bytes = tensorBytes(v.tensor);
+      const bytes = wireBytes(v.tensor);
       payloads.push(bytes);
       return { type: 'tensor', dtype: v.tensor.dtype, shape: [...v.tensor.shape], bytes: bytes.length };
     }
-    case 'float': return { type: 'float', value: floatToWire(v.value) };
-    case 'int': return { type: 'int', value: v.value.toString() };
-    case 'bool': return { type: 'bool', value: v.value };
-    case 'str': return { type: 'str', value: v.value };
-    case 'none': return { type: 'none' };
-    case 'list': return { type: 'list', value: v.value };
+    default:
+      return scalarToJson(v);
   }
 }
 
@@ -102,25 +77,13 @@ export function base64Chars(args: CallArgs): number {
   return n;
 }
 
-/** A tensor from its dtype, shape and element bytes; throws a message naming what is inconsistent. */
-export function tensorFromBytes(dtype: string, shape: number[], raw: Uint8Array): Tensor {
-  if (!isKnownDType(dtype)) throw new Error(`output dtype '${dtype}' is not a known dtype`);
-  const size = elementBytes(dtype);
-  const n = numel(shape);
-  if (raw.length !== n * size) {
-    throw new Error(`output data has ${raw.length} bytes but dtype ${dtype} shape [${shape.join(', ')}] needs ${n} x ${size} = ${n * size}`);
+/** common/tensor.ts tensorFromBytes, its messages naming the output. */
+function outputFromBytes(dtype: DType, shape: number[], raw: Uint8Array): Tensor {
+  try {
+    return tensorFromBytes(dtype, shape, raw);
+  } catch (e) {
+    throw new Error(`output ${(e as Error).message}`);
   }
-  // A typed array needs an aligned offset; copy only when the bytes are not aligned.
-  const ctor = storageClass(dtype) as unknown as { new (b: ArrayBufferLike, o: number, l: number): TensorData; BYTES_PER_ELEMENT: number; new (n: number): TensorData };
-  const length = n * valuesPerElement(dtype);
-  let data: TensorData;
-  if (raw.byteOffset % ctor.BYTES_PER_ELEMENT === 0) data = new ctor(raw.buffer, raw.byteOffset, length);
-  else {
-    const ab = new ArrayBuffer(raw.length);
-    new Uint8Array(ab).set(raw);
-    data = new ctor(ab, 0, length);
-  }
-  return { dtype, shape: [...shape], data };
 }
 
 /**
@@ -133,22 +96,17 @@ export function tensorFromWire(w: WireTensor, payload?: Uint8Array): Tensor {
     const raw = Buffer.from(w.data, 'base64');
     const own = new Uint8Array(new ArrayBuffer(raw.length));
     own.set(raw);
-    return tensorFromBytes(w.dtype, w.shape, own);
+    return outputFromBytes(w.dtype, w.shape, own);
   }
   if (!payload) throw new Error('a protocol 2 tensor without its bytes');
-  return tensorFromBytes(w.dtype, w.shape, payload);
+  return outputFromBytes(w.dtype, w.shape, payload);
 }
 
 /** Reads a wire value back (the implementation side); tensor payloads are taken in order from `payloads`. */
 export function valueFromWire(v: WireValue, payloads: Uint8Array[] = []): ArgValue {
   switch (v.type) {
     case 'tensor': return { type: 'tensor', tensor: tensorFromWire(v, 'bytes' in v ? payloads.shift() : undefined) };
-    case 'float': return { type: 'float', value: v.value === 'nan' ? NaN : v.value === 'inf' ? Infinity : v.value === '-inf' ? -Infinity : Number(v.value) };
-    case 'int': return { type: 'int', value: BigInt(v.value) };
-    case 'bool': return { type: 'bool', value: v.value };
-    case 'str': return { type: 'str', value: v.value };
-    case 'none': return { type: 'none' };
-    case 'list': return { type: 'list', value: v.value };
+    default: return scalarFromJson(v);
   }
 }
 

@@ -4,7 +4,7 @@
  * float32 -> float64), so it is exact and NaN payloads and signed zeros survive where the
  * target format can hold them.
  */
-import { floatFormat } from '../../common/float-format.js';
+import { tensorToNumbers } from '../../common/tensor.js';
 import type { FloatDType, Tensor } from '../../common/types.js';
 import { ioTensorType } from './graph.js';
 import type { IoArray } from './session.js';
@@ -16,14 +16,10 @@ function bfloat16ToFloat32(bits: Uint16Array): Float32Array {
   return new Float32Array(u.buffer);
 }
 
-/** The exact value of every element, as doubles. */
+/** The exact value of every element, as doubles (16-bit formats decoded by common/tensor.ts). */
 function toNumbers(t: Tensor & { dtype: FloatDType }): ArrayLike<number> {
   if (t.dtype === 'float32' || t.dtype === 'float64') return t.data as Float32Array | Float64Array;
-  const fmt = floatFormat(t.dtype);
-  const bits = t.data as Uint16Array;
-  const out = new Float64Array(bits.length);
-  for (let i = 0; i < bits.length; i++) out[i] = fmt.decode(bits[i]);
-  return out;
+  return tensorToNumbers(t);
 }
 
 /**

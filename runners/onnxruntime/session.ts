@@ -6,6 +6,7 @@
 import type * as OrtModule from 'onnxruntime-node';
 import type { FloatDType, Reduction } from '../../common/types.js';
 import { importOptional } from '../../common/optional-packages.js';
+import { numel } from '../../common/tensor.js';
 import { buildSmoothL1Model, INPUT_NAMES, ioTensorType, OUTPUT_NAME } from './graph.js';
 import type { IoTensorType, SmoothL1ModelSpec } from './graph.js';
 
@@ -59,7 +60,7 @@ export async function createSmoothL1Session(spec: SmoothL1ModelSpec, sessionOpti
     spec,
     ioType: io,
     async run(logits, labels, dims) {
-      const n = dims.reduce((p, d) => p * d, 1);
+      const n = numel(dims);
       for (const [name, a] of [[INPUT_NAMES[0], logits], [INPUT_NAMES[1], labels]] as const) {
         if (!isIoArray(io, a)) throw new TypeError(`onnxruntime SmoothL1 session (${spec.dtype}): ${name} must be a ${expectedArray(io)}`);
         if (a.length !== n) throw new RangeError(`onnxruntime SmoothL1 session: ${name} has ${a.length} elements, shape [${dims.join(', ')}] needs ${n}`);

@@ -24,6 +24,7 @@
 import { createRequire } from 'node:module';
 import { ImplementationTimeout } from '../../common/runner-errors.js';
 import { dtypesSpec, readSpecJson } from '../../common/spec-data.js';
+import { numel } from '../../common/tensor.js';
 import type { CallArgs, FloatDType, RunContext, Runner, RunnerResult, Tensor } from '../../common/types.js';
 import { errorResult, validateCall } from '../validation.js';
 import type { NormalisedCall } from '../validation.js';
@@ -56,12 +57,6 @@ export interface WebGpuRunnerOptions {
   /** Fault injection for tests: WGSL appended to the kernel's source (e.g. something that does not compile). */
   shaderSuffix?: string;
   [k: string]: unknown;
-}
-
-function numel(shape: number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
 }
 
 /** A tensor's elements as the bytes the shader reads (padded to whole words). */

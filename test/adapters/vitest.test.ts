@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
 import type { CallArgs, LoadedCase, RunContext } from '../../common/types.js';
 import { defineConformanceSuite } from '../../adapters/vitest/conformance.js';
@@ -41,3 +42,17 @@ defineConformanceSuite(
     title: 'defineConformanceSuite with a deliberate bug, known failures listed',
   },
 );
+
+// Several filters must all match, as `smoothl1 run --filter a --filter b`.
+defineConformanceSuite((args: CallArgs, ctx: RunContext) => smoothL1Loss(args, ctx.profile), {
+  filter: ['beta', 'dtype:float16'],
+  title: 'defineConformanceSuite with two filters (beta and float16)',
+});
+
+describe('defineConformanceSuite selection', () => {
+  it('selects like smoothl1 run: a filter matching nothing, or filters matching nothing together, is an error', () => {
+    const f = (args: CallArgs, ctx: RunContext) => smoothL1Loss(args, ctx.profile);
+    expect(() => defineConformanceSuite(f, { filter: 'no-such-area/**' })).toThrow(/filter 'no-such-area\/\*\*' matches no case/);
+    expect(() => defineConformanceSuite(f, { filter: ['doc', 'beta'] })).toThrow(/the filters 'doc' and 'beta' match no case together/);
+  });
+});

@@ -47,7 +47,7 @@ describe('smoothl1 cases validate', () => {
   it('a missing folder is a usage error (exit 2)', () => {
     const r = smoothl1(['cases', 'validate', '--dir', join(tmp, 'nope')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/does not exist/);
+    expect(r.stderr).toMatch(/--cases: no such folder .*nope/);
   });
 });
 
@@ -62,6 +62,26 @@ describe('smoothl1 cases list', () => {
     const all = JSON.parse(smoothl1(['cases', 'list', '--json']).stdout);
     expect(all.length).toBeGreaterThanOrEqual(300);
     expect(all[0]).toEqual(expect.objectContaining({ id: expect.any(String), title: expect.any(String), profiles: expect.any(Array), tags: expect.any(Array) }));
+  });
+
+  it('selects exactly what run selects: repeated --filter is and, commas or, --shard; a filter matching nothing is exit 2', () => {
+    const args = ['--filter', 'beta,reductions', '--filter', 'dtype:float16,dtype:bfloat16', '--filter', 'reduction:none', '--shard', '2/3'];
+    const listed = smoothl1(['cases', 'list', '--json', ...args]);
+    expect(listed.code).toBe(0);
+    const ids: string[] = JSON.parse(listed.stdout).map((c: { id: string }) => c.id);
+    const out = join(tmp, 'same-selection');
+    const run = smoothl1(['run', ...args, '--report-dir', out, '--formats', 'json', '--quiet']);
+    expect(run.code).toBe(0);
+    const ran = (JSON.parse(require('node:fs').readFileSync(join(out, 'report.json'), 'utf8')) as { results: { id: string }[] }).results.map((r) => r.id);
+    expect(ids.length).toBeGreaterThan(2);
+    expect(ids).toEqual(ran);
+    for (const id of ids) expect(id).toMatch(/^(beta|reductions)\/.*(float16|bfloat16)/);
+    const text = smoothl1(['cases', 'list', ...args]);
+    expect(text.stdout).toMatch(new RegExp(`^${ids.length} of \\d+ cases$`, 'm'));
+    const none = smoothl1(['cases', 'list', '--filter', 'beta', '--filter', 'no-such/*']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--filter 'no-such\/\*' matches no case/);
+    expect(smoothl1(['cases', 'list', '--filter', 'doc', '--filter', 'beta']).stderr).toMatch(/the filters 'doc' and 'beta' match no case together/);
   });
 
   it('an invalid corpus makes list fail with the problems (exit 1)', () => {

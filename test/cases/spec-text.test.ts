@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { firstOutputs, seedState } from '../../common/prng.js';
 import { profilesSpec } from '../../common/spec-data.js';
 import { floatFormat } from '../../common/float-format.js';
-import { materialize, shortestDecimal } from '../../harness/cases/index.js';
+import { materialize } from '../../harness/cases/index.js';
+import { formatDecimal } from '../../common/number-format.js';
 import { acceptance, computeReference } from '../../oracle/index.js';
 import type { ToleranceLevel } from '../../common/types.js';
 
@@ -65,7 +66,7 @@ describe('spec/smooth-l1-loss.md agrees with the code and data', () => {
     for (const level of ['strict', 'standard'] as ToleranceLevel[]) {
       const acc = acceptance(computeReference(args, 'float16'), level);
       for (let i = 0; i < 3; i++) {
-        const d = (x: number) => shortestDecimal('float16', x);
+        const d = (x: number) => formatDecimal('float16', x);
         const line = `[${i}] expected ${d(acc.expected[i])} (${hex(acc.expected[i])})`;
         const re = new RegExp(`${level === 'strict' ? 'strict: ' : 'standard:'}[\\s\\S]*?${line.replace(/[[\]().]/g, '\\$&')}\\s+accepted \\[${d(acc.lo[i])}, ${d(acc.hi[i])}\\]\\s+\\[${hex(acc.lo[i])}, ${hex(acc.hi[i])}\\]`);
         expect(block, `${level} element ${i}`).toMatch(re);

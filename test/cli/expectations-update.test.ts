@@ -158,7 +158,7 @@ describe('smoothl1 expectations update', () => {
     expect(await usage(['update', '--from', join(dir, 'missing.json')])).toMatch(/cannot read report .*missing\.json: ENOENT/);
     expect(await usage(['update', '--from', first.file])).toMatch(/made without an expectations file; name the file to create with --expectations/);
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ expectations: [{ id: 'x' }] }));
-    expect(await usage(['update', '--from', first.file, '--expectations', join(dir, 'bad.json')])).toMatch(/bad\.json: \/expectations\/0 must have required property 'reason'/);
+    expect(await usage(['update', '--from', first.file, '--expectations', join(dir, 'bad.json')])).toMatch(/bad\.json: \/expectations\/0: missing required property 'reason'/);
     writeFileSync(join(dir, 'not-a-report.json'), '{"format": "x"}');
     expect(await usage(['update', '--from', join(dir, 'not-a-report.json'), '--expectations', join(dir, 'n.json')])).toMatch(/not a valid report\.json/);
     // a report made on another corpus: its ids and globs would not mean the same cases

@@ -63,7 +63,7 @@ describe('smoothl1 run: usage errors (exit 2)', () => {
     writeFileSync(join(dir, 'invalid.json'), JSON.stringify({ expectations: [{ id: 'x' }] }));
     r = await runCli(runMain, [...common('u'), '--module', good, '--expectations', join(dir, 'invalid.json')]);
     expect(r.code).toBe(2);
-    expect(r.usageError).toMatch(/invalid\.json: \/expectations\/0 must have required property 'reason'/);
+    expect(r.usageError).toMatch(/invalid\.json: \/expectations\/0: missing required property 'reason'/);
   });
 });
 
@@ -72,7 +72,7 @@ describe('smoothl1 run: outcomes and reports', () => {
     let r = await runCli(runMain, [...common('a'), '--module', bad, '--filter', 'reductions/*,doc/*']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/WRONG-VALUE {2}reductions\/mean/);
-    expect(r.stdout).toContain(`expected ${Math.fround(1 / 6)} (0x3e2aaaab)`); // float32(1/6)
+    expect(r.stdout).toContain('expected 0.16666667 (0x3e2aaaab)'); // float32(1/6), its shortest float32 decimal
     expect(r.stdout).toContain('got 0.25 (0x3e800000)');
     // The rerun command carries everything that can change the outcome.
     expect(r.stdout).toContain(`rerun:    npx smoothl1 run --runner module --module ${bad} --cases ${cases} --profile cpu --tolerance standard --timeout 30000 --filter reductions/mean`);
@@ -142,7 +142,7 @@ describe('smoothl1 run: outcomes and reports', () => {
     const r = await runCli(runMain, ['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/--expectations <file>/);
-    expect(r.stdout).toMatch(/exit codes: 0 no unexpected outcome \(complete report written\), 1 unexpected outcomes/);
+    expect(r.stdout).toMatch(/exit codes .*\n  0 +every case met its expectation.*\n  1 +unexpected outcomes.*\n  2 +usage or setup error/);
   });
 });
 
@@ -165,11 +165,21 @@ describe('smoothl1 run: the run cannot judge the implementation (exit 1, no repo
     expect(r.stderr).toMatch(/the corpus is invalid, nothing was run:\n.*example\.json: \/tags\/0/);
   });
 
-  it('a runner whose init() fails', async () => {
+});
+
+describe('smoothl1 run: an implementation that cannot be created or started is a setup error (exit 2, no report)', () => {
+  it('a module whose init() throws, a module file that does not exist, a --command program that does not exist: one class', async () => {
     const failing = join(dir, 'init-fails.mjs');
     writeFileSync(failing, "export function init() { throw new Error('no device'); }\nexport function smoothL1Loss() { return null; }\n");
-    const r = await runCli(runMain, ['--runner', 'module', '--module', failing, '--cases', cases, '--report-dir', join(dir, 'y')]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/runner '.*' cannot start: .*no device/);
+    const init = await runCli(runMain, ['--runner', 'module', '--module', failing, '--cases', cases, '--report-dir', join(dir, 'y')]);
+    expect(init.code).toBe(2);
+    expect(init.usageError).toMatch(/runner '.*' cannot start: .*no device/);
+    const noModule = await runCli(runMain, ['--runner', 'module', '--module', join(dir, 'no-such-module.mjs'), '--cases', cases, '--report-dir', join(dir, 'y')]);
+    expect(noModule.code).toBe(2);
+    expect(noModule.usageError).toMatch(/no-such-module\.mjs: no such file/);
+    const noProgram = await runCli(runMain, ['--runner', 'exec', '--command', join(dir, 'no-such-program') + ' --flag', '--cases', cases, '--report-dir', join(dir, 'y')]);
+    expect(noProgram.code).toBe(2);
+    expect(noProgram.usageError).toMatch(/cannot start '.*no-such-program'.*ENOENT/);
+    for (const r of [init, noModule, noProgram]) expect(r.stdout).toBe('');
   });
 });

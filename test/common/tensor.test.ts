@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allocTensor, elementToNumber, numel, tensorBytes, tensorFromHex, tensorFromNumbers, tensorToHex, tensorToNumbers } from '../../common/tensor.js';
+import { allocTensor, elementBytes, elementToNumber, numel, storageClass, tensorBytes, tensorFromBytes, tensorFromHex, tensorFromNumbers, tensorToHex, tensorToNumbers, valuesPerElement } from '../../common/tensor.js';
 
 describe('numel', () => {
   it('multiplies dimensions; [] is a scalar; bad dimensions are named', () => {
@@ -79,5 +81,41 @@ describe('tensorBytes', () => {
     expect(bytes('complex64', [1], ['3f80000040000000'])).toBe('0000803f00000040'); // real part first
     expect(bytes('float32', [0], [])).toBe('');
     expect(() => tensorBytes({ dtype: 'float32', shape: [2], data: new Float32Array(3) })).toThrow(/3 slots, expected 2/);
+  });
+});
+
+describe('tensorFromBytes', () => {
+  // Independent reading of spec/dtypes.json: bytes per element and the storage's typed array.
+  const dtypes = JSON.parse(readFileSync(join(__dirname, '..', '..', 'spec', 'dtypes.json'), 'utf8')) as { float: Record<string, { bits: number; storage: string }>; other: Record<string, { bits: number; storage: string }> };
+  const all = { ...dtypes.float, ...dtypes.other };
+  const arrays: Record<string, unknown> = { uint16: Uint16Array, float32: Float32Array, float64: Float64Array, int32: Int32Array, bigint64: BigInt64Array, uint8: Uint8Array };
+
+  it('storage facts come from spec/dtypes.json', () => {
+    for (const [dt, info] of Object.entries(all)) {
+      expect(elementBytes(dt as never), dt).toBe(info.bits / 8);
+      expect(storageClass(dt as never), dt).toBe(arrays[info.storage]);
+      expect(valuesPerElement(dt as never), dt).toBe(dt === 'complex64' ? 2 : 1);
+    }
+  });
+
+  it('reads back what tensorBytes wrote, for every dtype, at any byte offset', () => {
+    const samples: Record<string, string[]> = { float16: ['3c00', '8001', '7e01'], bfloat16: ['7fc1', '0001', 'ff80'], float32: ['3f800001', '80000000', '7fc00001'], float64: ['fff8000000000001', '0000000000000001', '3ff0000000000000'], int64: ['fffffffffffffffe', '0000000000000000', '7fffffffffffffff'], bool: ['01', '00', '01'], complex64: ['3f80000040000000', '0000000080000000', '7fc0000000000001'] };
+    for (const [dt, hex] of Object.entries(samples)) {
+      const t = tensorFromHex(dt as never, [3], hex);
+      const bytes = tensorBytes(t);
+      for (const offset of [0, 1, 3]) {
+        const buf = new Uint8Array(bytes.length + offset);
+        buf.set(bytes, offset);
+        const back = tensorFromBytes(dt, [3], buf.subarray(offset));
+        expect(tensorToHex(back), `${dt} at offset ${offset}`).toEqual(hex);
+        expect(back.shape).toEqual([3]);
+      }
+    }
+  });
+
+  it('names what is inconsistent', () => {
+    expect(() => tensorFromBytes('float32', [2], new Uint8Array(4))).toThrow('data has 4 bytes but dtype float32 shape [2] needs 2 x 4 = 8');
+    expect(() => tensorFromBytes('float8', [1], new Uint8Array(1))).toThrow(/dtype 'float8' is not a known dtype/);
+    expect(() => tensorFromBytes('float32', [-1], new Uint8Array(0))).toThrow(/expected a non-negative integer/);
   });
 });

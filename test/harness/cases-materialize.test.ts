@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { clearGeneratedCache, materialize } from '../../harness/cases/materialize.js';
-import { formatFloatString, parseFloatString } from '../../harness/cases/values.js';
+import { parseFloatString } from '../../common/scalar-json.js';
+import { formatFloatLiteral } from '../../common/number-format.js';
 import { generateElements } from '../../common/prng.js';
 import type { CaseInputsJson } from '../../common/types.js';
 
@@ -45,8 +46,8 @@ describe('materialize', () => {
     // 2^-1074 written with many digits still lands on the smallest subnormal double
     expect(parseFloatString('4.9406564584124654e-324')).toBe(2 ** -1074);
     expect(() => parseFloatString('NaN')).toThrow(/case-format float/);
-    for (const x of [0.1, -0, 1e30, 70000, NaN, -Infinity, 2 ** -149, 1e21]) expect(Object.is(parseFloatString(formatFloatString(x)), x)).toBe(true);
-    expect(formatFloatString(2)).toBe('2.0');
+    for (const x of [0.1, -0, 1e30, 70000, NaN, -Infinity, 2 ** -149, 1e21]) expect(Object.is(parseFloatString(formatFloatLiteral(x)), x)).toBe(true);
+    expect(formatFloatLiteral(2)).toBe('2.0');
   });
 
   it('expands generators to the PRNG output and caches them per process', () => {

@@ -7,9 +7,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CallArgs, RunContext } from '../../common/types.js';
+import type { CallArgs, LoadedCase, RunContext, Runner } from '../../common/types.js';
 import { main as runMain } from '../../cli/commands/run.js';
-import { checkConformance, SelectionError } from '../../harness/conformance.js';
+import { checkConformance, RunnerStartError, SelectionError } from '../../harness/conformance.js';
+import { CorpusDefectError } from '../../harness/check.js';
+import { fixtureCases, HEX, loadedFixture } from './run-fixtures.js';
 import { parseExpectations } from '../../harness/expectations.js';
 import { renderJson } from '../../reports/json.js';
 import { createRunner } from '../../runners/registry.js';
@@ -62,5 +64,45 @@ describe('checkConformance', () => {
     await expect(checkConformance(cpu, { filters: ['no-such-area/**'] })).rejects.toThrow(SelectionError);
     await expect(checkConformance(cpu, { filters: ['doc', 'beta'] })).rejects.toThrow(/match no case together/);
     await expect(checkConformance(cpu, { shard: '3/2' })).rejects.toThrow(SelectionError);
+  });
+
+  it('re-derives stored outcomes before any case, as smoothl1 run does: a corpus defect blames no implementation', async () => {
+    const defective: LoadedCase = { ...loadedFixture('doc/example'), expected: { ...fixtureCases['doc/example'].expected, cpu: { output: { dtype: 'float32', shape: [3], bits: [HEX.zero, HEX.zero, HEX.one] } } } };
+    let calls = 0;
+    let inits = 0;
+    const counting: Runner = { name: 'counting', version: '1', nativeProfile: 'cpu', init: async () => void inits++, run: (args, ctx) => (calls++, smoothL1Loss(args, ctx.profile)) };
+    const err = await checkConformance(counting, { corpus: [defective, loadedFixture('reductions/sum')], profile: 'cpu' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CorpusDefectError);
+    expect((err as Error).message).toMatch(/doc.example\.json: \/expected\/cpu\/output\/bits\/2: case 'doc\/example' stores float32 bits 3f800000/);
+    expect([inits, calls]).toEqual([0, 0]);
+    // Without a profile the native one is known after init(); the check still comes before any case.
+    await expect(checkConformance(counting, { corpus: [defective] })).rejects.toThrow(CorpusDefectError);
+    expect(calls).toBe(0);
+  });
+
+  it('takes its time limit from the harness: the start-up allowance applies to a freshly started process', async () => {
+    // A "process" that reports it just started, then answers after 400 ms: within 100 ms + the allowance.
+    const slowStart: Runner = {
+      name: 'slow-start',
+      version: '1',
+      nativeProfile: 'cpu',
+      run: async (args, ctx) => {
+        ctx.startingProcess?.();
+        await new Promise((r) => setTimeout(r, 400));
+        return smoothL1Loss(args, ctx.profile);
+      },
+    };
+    const ok = await checkConformance(slowStart, { filters: ['doc/example'], timeoutMs: 100, startupMs: 2000 });
+    expect(ok.results.map((r) => r.status)).toEqual(['pass']);
+    const late = await checkConformance(slowStart, { filters: ['doc/example'], timeoutMs: 100, startupMs: 1 });
+    expect(late.results.map((r) => r.status)).toEqual(['timeout']);
+  });
+
+  it('an implementation that cannot start rejects with RunnerStartError, after close()', async () => {
+    let closed = false;
+    const broken: Runner = { name: 'broken', version: '1', nativeProfile: 'cpu', init: async () => { throw new Error('no device'); }, close: async () => void (closed = true), run: () => { throw new Error('never'); } };
+    await expect(checkConformance(broken, { filters: ['doc'] })).rejects.toThrow(RunnerStartError);
+    await expect(checkConformance(broken, { filters: ['doc'] })).rejects.toThrow(/runner 'broken' cannot start: no device/);
+    expect(closed).toBe(true);
   });
 });

@@ -110,6 +110,11 @@ try {
   } else {
     log('!!!!!!!! SKIPPING the exec runner check: /usr/bin/python3 cannot import numpy (apt-get install -y python3-numpy) !!!!!!!!');
   }
+  r = smoothl1(minimal, ['run', '--filter', 'doc', '--report-dir', 'out-github', '--reporter', 'github', '--quiet']);
+  check(r.code === 0 && /^::stop-commands::\S+$/m.test(r.stdout) && /^::notice title=SmoothL1Loss conformance::PASS: 1 cases/m.test(r.stdout), 'minimal: --reporter github prints the annotations', shown(r));
+  r = smoothl1(minimal, ['run', '--runner', 'module', '--module', 'no-such-module.mjs', '--report-dir', 'out-x']);
+  const noProgram = smoothl1(minimal, ['run', '--runner', 'exec', '--command', './no-such-program', '--report-dir', 'out-x']);
+  check(r.code === 2 && noProgram.code === 2 && !r.stderr.includes('\n    at ') && !noProgram.stderr.includes('\n    at '), 'minimal: a missing --module file and a missing --command program are both exit 2 (setup), one line each', `${shown(r)}\n${shown(noProgram)}`);
   expectMissing(minimal, 'onnxruntime', 'onnxruntime-node', 'ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node');
   expectMissing(minimal, 'webgpu', 'playwright-core', 'npm install playwright-core');
   r = sh(process.execPath, ['--input-type=module', '-e', "const m = await import('smoothl1-conformance'); const r = await m.checkConformance(await m.createRunner('cpu'), { filters: ['doc'] }); console.log(r.summary.passed, r.summary.failed);"], minimal);

@@ -76,8 +76,8 @@ function pytestOutcome(status: string): JunitCase['outcome'] {
   return 'failed';
 }
 
-/** Case-by-case differences between a CLI run and a pytest run (status, observed status, failing elements, max ulp). */
-function verdictDiffs(cli: { id: string; status: string; observed?: string; maxUlpError?: number | string | null; details?: { failedCount?: number } }[], py: PytestRun): string[] {
+/** Case-by-case differences between a CLI run and a pytest run (status, observed status, a value failure's reason, failing elements, max ulp). */
+function verdictDiffs(cli: { id: string; status: string; reason: string; observed?: string; maxUlpError?: number | string | null; details?: { failedCount?: number } }[], py: PytestRun): string[] {
   const diffs: string[] = [];
   if (py.cases.size !== cli.length) diffs.push(`pytest ran ${py.cases.size} cases, smoothl1 run ${cli.length}`);
   for (const r of cli) {
@@ -89,10 +89,13 @@ function verdictDiffs(cli: { id: string; status: string; observed?: string; maxU
     const want = [r.status, r.observed ?? r.status, pytestOutcome(r.status)];
     const got = [t.props.smoothl1_status, t.props.smoothl1_observed ?? t.props.smoothl1_status, t.outcome];
     if (want.join() !== got.join()) diffs.push(`${r.id}: smoothl1 run ${want.join(' ')}, pytest ${got.join(' ')} (${t.message.slice(0, 160)})`);
+    // A value failure reads the same in both: numbers written by the one rule (spec/fp-primer.md section 7).
+    const checkReason = r.status === 'expected-failure' ? r.reason.replace(/^known failure \(.*?\): /s, '') : r.reason;
+    if ((r.observed ?? r.status) === 'wrong-value' && r.status !== 'unexpected-pass' && !checkReason.endsWith(t.props.smoothl1_reason ?? '(no reason)')) diffs.push(`${r.id}: smoothl1 run says '${checkReason}', pytest '${t.props.smoothl1_reason}'`);
     const failed = r.details?.failedCount;
     if (failed !== undefined && String(failed) !== t.props.smoothl1_failed_elements) diffs.push(`${r.id}: ${failed} failing elements in smoothl1 run, ${t.props.smoothl1_failed_elements} in pytest`);
     if (r.maxUlpError !== undefined && r.maxUlpError !== null) {
-      const cliUlp = r.maxUlpError === 'Infinity' ? Infinity : Number(r.maxUlpError);
+      const cliUlp = r.maxUlpError === 'inf' ? Infinity : Number(r.maxUlpError);
       const pyUlp = t.props.smoothl1_max_ulp === 'inf' ? Infinity : Number(t.props.smoothl1_max_ulp);
       if (cliUlp !== pyUlp) diffs.push(`${r.id}: max ulp ${cliUlp} in smoothl1 run, ${pyUlp} in pytest`);
     }

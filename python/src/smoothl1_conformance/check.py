@@ -8,7 +8,6 @@ elements outside their accepted interval.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import List, Optional
 
@@ -161,13 +160,10 @@ def _check_values(case, want: dict, r: Answer, level: str, max_reported: int, ex
         actual_hex=fmt.hex(r.storage[i]), ulp_error=float(ulps[i])) for i in bad[:max_reported]]
     f = failures[0]
     reason = (f'{bad.size} of {n} {dtype} elements outside the {level} interval; first at [{f.index}]: expected '
-              f'{decimal(f.expected)} in [{decimal(f.lo)}, {decimal(f.hi)}], got {decimal(f.actual)} ({_num(f.ulp_error)} ulp)')
+              f'{decimal(f.expected, fmt)} in [{decimal(f.lo, fmt)}, {decimal(f.hi, fmt)}], got {decimal(f.actual, fmt)} ({_num(f.ulp_error)} ulp)')
     return Verdict('wrong-value', reason, expected_text, max_ulp, int(bad.size), failures)
 
 
 def _num(x: float) -> str:
-    """An ulp figure: an integer without '.0', else the shortest decimal."""
-    x = float(x)
-    if math.isfinite(x) and x == int(x):
-        return str(int(x))
-    return repr(x)
+    """An ulp figure, written as the suite writes a figure (a float64 decimal; 'inf')."""
+    return decimal(x)

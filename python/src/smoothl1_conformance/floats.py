@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 
@@ -62,6 +63,17 @@ class FloatFormat:
         """One element's bit pattern: lowercase hex, bits/4 digits."""
         return format(int(self.bits_of(np.asarray(stored_element).reshape(1))[0]), f'0{self.bits // 4}x')
 
+    def round_value(self, x: float) -> float:
+        """A float64 rounded to this format: to nearest, ties to even, with gradual underflow
+        and overflow to infinity."""
+        x = float(x)
+        if self.bits == 64 or not math.isfinite(x) or x == 0.0:
+            return x
+        _, e = math.frexp(x)  # |x| = m * 2^e with 0.5 <= m < 1: its leading bit is 2^(e - 1)
+        quantum = math.ldexp(1.0, max(e - 1, self.emin) - self.fraction_bits)
+        r = round(abs(x) / quantum) * quantum  # the quotient is exact; round() ties to even
+        return math.copysign(math.inf if r > self.max_finite else r, x)
+
     def ulp(self, x: np.ndarray) -> np.ndarray:
         """ulp at x: 2^(max(E, emin) - fractionBits), E the binary exponent of |x| (emin for 0);
         2^(emax - fractionBits) for infinities, NaN and values beyond the format's range."""
@@ -98,6 +110,54 @@ def formats_of(dtypes: dict) -> dict:
     return out
 
 
-def decimal(x: float) -> str:
-    """A float64 as the shortest decimal that reads back to it ('-0.0', 'nan', 'inf' spelled out)."""
-    return repr(float(x))
+def _js_layout(x: float) -> str:
+    """A finite, non-zero float64 laid out as ECMAScript's Number-to-String writes it (the
+    shortest round-trip digits, which repr() gives too), without the exponent's '+'."""
+    t = Decimal(repr(abs(x))).normalize().as_tuple()
+    digits = ''.join(map(str, t.digits))
+    k, n = len(digits), t.exponent + len(digits)  # x = 0.digits * 10^n
+    if k <= n <= 21:
+        s = digits + '0' * (n - k)
+    elif 0 < n <= 21:
+        s = digits[:n] + '.' + digits[n:]
+    elif -6 < n <= 0:
+        s = '0.' + '0' * -n + digits
+    else:
+        s = digits[0] + ('.' + digits[1:] if k > 1 else '') + 'e' + str(n - 1)
+    return ('-' if x < 0 else '') + s
+
+
+def decimal(x: float, fmt: 'FloatFormat | None' = None) -> str:
+    """A number as the suite writes it (spec/fp-primer.md section 7, the rule of the CLI's
+    common/number-format.ts): a value of the format ``fmt`` (float64 when None) as the
+    shortest decimal that reads back to it in that format, the nearest among those, the
+    one ending in an even digit on a tie; ECMAScript's layout without the exponent's '+'; 'nan', 'inf', '-inf'
+    and '-0' spelled out."""
+    x = float(x)
+    if math.isnan(x):
+        return 'nan'
+    if math.isinf(x):
+        return 'inf' if x > 0 else '-inf'
+    if x == 0:
+        return '-0' if math.copysign(1.0, x) < 0 else '0'
+    if fmt is None or fmt.bits == 64:
+        return _js_layout(x)
+    a = abs(x)
+    for k in range(1, 18):
+        mantissa, exponent = f'{a:.{k - 1}e}'.split('e')  # the correctly rounded k-digit decimal
+        m, e = int(mantissa.replace('.', '')), int(exponent) - (k - 1)
+        best = None  # (distance, odd last digit, value)
+        # At a power of two the values that round to x reach twice as far above as below:
+        # the nearest k-digit decimal may miss while a neighbour reads back.
+        for d in (m, m + 1, m - 1):
+            if d <= 0:
+                continue
+            c = float(f'{d}e{e}')
+            if fmt.round_value(c) != a:
+                continue
+            key = (abs(c - a), d % 2, c)
+            if best is None or key[:2] < best[:2]:
+                best = key
+        if best is not None:
+            return _js_layout(math.copysign(best[2], x))
+    return _js_layout(x)

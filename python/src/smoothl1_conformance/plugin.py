@@ -178,6 +178,8 @@ class CaseItem(pytest.Item):
             self.user_properties.append(('smoothl1_max_ulp', repr(verdict.max_ulp_error)))
         if verdict.failed_count:
             self.user_properties.append(('smoothl1_failed_elements', str(verdict.failed_count)))
+        if status == 'wrong-value':
+            self.user_properties.append(('smoothl1_reason', verdict.reason))
         rerun = f"{s.rerun} --smoothl1-case {shlex.quote(case.id)}"
         if entry is not None:
             final = 'unexpected-pass' if status == 'pass' else 'expected-failure'

@@ -5,6 +5,8 @@ implementation's message, and the command that reruns only this case.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .check import Answer, Verdict, _num
@@ -17,12 +19,14 @@ HEAD_ELEMENTS = 8
 def _element_text(pack, dtype: str, stored, i: int) -> str:
     fmt = pack.formats.get(dtype)
     if fmt is not None:
-        return f'[{i}] {decimal(fmt.decode(stored[i:i + 1])[0])} (0x{fmt.hex(stored[i])})'
+        return f'[{i}] {decimal(fmt.decode(stored[i:i + 1])[0], fmt)} (0x{fmt.hex(stored[i])})'
     v = stored[i]
     if dtype == 'bool':
         text = 'True' if v else 'False'
     elif dtype == 'complex64':
-        text = repr(complex(v))
+        f32 = pack.formats.get('float32')
+        re, im = float(np.real(v)), float(np.imag(v))
+        text = f"{decimal(re, f32)}{'' if math.copysign(1.0, im) < 0 else '+'}{decimal(im, f32)}j"
     else:
         text = str(int(v))
     raw = np.asarray(stored[i:i + 1]).tobytes()[::-1].hex()  # little-endian bytes, most significant first
@@ -64,13 +68,14 @@ def failure_text(case, verdict: Verdict, answer: Answer, rerun: str, status_labe
     for name in ('logits', 'labels', 'beta', 'reduction'):
         lines.append('    ' + _input_line(case.pack, name, args.get(name), name in args, failing))
     if verdict.elements:
+        fmt = case.pack.formats.get(answer.dtype)
         n = verdict.failed_count
         shown = len(verdict.elements)
         lines.append(f'  elements outside the accepted interval ({n}{f", first {shown} shown" if n > shown else ""}):')
         for e in verdict.elements:
-            lines.append(f'    [{e.index}] expected {decimal(e.expected)} (0x{e.expected_hex})  accepted '
-                         f'[{decimal(e.lo)} (0x{e.lo_hex}), {decimal(e.hi)} (0x{e.hi_hex})]  '
-                         f'got {decimal(e.actual)} (0x{e.actual_hex})  error {_num(e.ulp_error)} ulp')
+            lines.append(f'    [{e.index}] expected {decimal(e.expected, fmt)} (0x{e.expected_hex})  accepted '
+                         f'[{decimal(e.lo, fmt)} (0x{e.lo_hex}), {decimal(e.hi, fmt)} (0x{e.hi_hex})]  '
+                         f'got {decimal(e.actual, fmt)} (0x{e.actual_hex})  error {_num(e.ulp_error)} ulp')
     if answer.kind != 'output' and answer.message:
         msg = answer.message.rstrip('\n').split('\n')
         lines.append(f'  message:  {msg[0]}')

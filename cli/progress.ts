@@ -1,0 +1,85 @@
+/**
+ * Progress while a command checks many cases (`run`; later `fuzz`, `sweep`), on stderr.
+ *
+ * A redrawn bar (`\r`) only on a real, interactive terminal: stderr is a TTY, TERM is not
+ * 'dumb' and no CI service is detected (CI services often give the job a pseudo-terminal,
+ * and a bar drawn there fills the log with half lines). Everywhere else, plain lines: one
+ * each time another tenth of the cases is done, and one at least every `intervalMs`
+ * (30 s) while cases keep finishing, so a slow run still shows signs of life in a log.
+ * Nothing at all with --quiet.
+ */
+import { isUnexpected, type CaseResultJson } from '../harness/results.js';
+
+/** Whether a CI service runs us: `CI` set to anything but '', 'false' or '0' (GitHub Actions, GitLab, CircleCI, Travis, Buildkite and others set CI=true). */
+export function underCi(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = env.CI;
+  return v !== undefined && v !== '' && v.toLowerCase() !== 'false' && v !== '0';
+}
+
+/** What the display needs of a stream (process.stderr in use; a stand-in in tests). */
+export interface ProgressStream {
+  isTTY?: boolean;
+  columns?: number;
+  write(text: string): unknown;
+}
+
+/** Whether the stream is a terminal a person watches: a TTY, TERM not 'dumb', no CI. */
+export function interactiveTerminal(stream: ProgressStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  return stream.isTTY === true && env.TERM !== 'dumb' && !underCi(env);
+}
+
+export interface ProgressDisplay {
+  /** One case finished: `done` of `total`. */
+  onResult(r: CaseResultJson, done: number, total: number): void;
+  /** The run is over: a drawn bar is erased (plain lines stay). */
+  end(): void;
+}
+
+export interface ProgressOptions {
+  quiet: boolean;
+  stream?: ProgressStream;
+  env?: NodeJS.ProcessEnv;
+  /** Milliseconds since some fixed point (default: the monotonic clock). */
+  now?: () => number;
+  /** Longest gap between two plain lines while cases finish (default 30 000 ms). */
+  intervalMs?: number;
+}
+
+const BAR_WIDTH = 30;
+
+export function progressDisplay(o: ProgressOptions): ProgressDisplay {
+  const stream = o.stream ?? process.stderr;
+  const now = o.now ?? (() => performance.now());
+  const intervalMs = o.intervalMs ?? 30_000;
+  const bar = !o.quiet && interactiveTerminal(stream, o.env ?? process.env);
+  let unexpected = 0;
+  let lastTenth = 0;
+  let lastLine = now();
+  let drawn = false;
+  return {
+    onResult(r, done, total) {
+      if (isUnexpected(r.status)) unexpected++;
+      if (o.quiet) return;
+      if (bar) {
+        const filled = total === 0 ? BAR_WIDTH : Math.round((done / total) * BAR_WIDTH);
+        const cols = stream.columns || 100; // 0 under some pseudo-terminals
+        const line = `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${done}/${total}${unexpected ? ` ${unexpected} unexpected` : ''} ${r.id}`;
+        stream.write('\r\x1b[K' + line.slice(0, Math.max(20, cols - 1)));
+        drawn = true;
+        return;
+      }
+      const tenth = total === 0 ? 10 : Math.floor((done / total) * 10);
+      const t = now();
+      if (tenth > lastTenth || done === total || t - lastLine >= intervalMs) {
+        lastTenth = tenth;
+        lastLine = t;
+        const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
+        stream.write(`progress: ${done}/${total} cases (${percent}%), ${unexpected} unexpected so far\n`);
+      }
+    },
+    end() {
+      if (drawn) stream.write('\r\x1b[K');
+      drawn = false;
+    },
+  };
+}
