@@ -61,10 +61,26 @@ function make(n: bigint, d: bigint): Rational {
   return { n, d };
 }
 
+function gcd(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
+}
+
+/** a + sign * b over the least common denominator (sums of many terms keep bounded denominators). */
+function addRat(a: Rational, b: Rational, sign: 1n | -1n): Rational {
+  if (a.d === b.d) return make(a.n + sign * b.n, a.d);
+  if (a.n === 0n) return sign === 1n ? b : { n: -b.n, d: b.d };
+  if (b.n === 0n) return a;
+  const g = gcd(a.d, b.d);
+  const da = a.d / g;
+  const db = b.d / g;
+  return make(a.n * db + sign * b.n * da, a.d * db);
+}
+
 export const exactRational: Arith<Rational> = {
   num: (x) => R.fromNumber(x),
-  add: (a, b) => (a.d === b.d ? make(a.n + b.n, a.d) : make(a.n * b.d + b.n * a.d, a.d * b.d)),
-  sub: (a, b) => (a.d === b.d ? make(a.n - b.n, a.d) : make(a.n * b.d - b.n * a.d, a.d * b.d)),
+  add: (a, b) => addRat(a, b, 1n),
+  sub: (a, b) => addRat(a, b, -1n),
   mul: (a, b) => make(a.n * b.n, a.d * b.d),
   div: (a, b) => {
     if (b.n === 0n) throw new RangeError('exact rational division by zero');

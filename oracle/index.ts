@@ -12,3 +12,4 @@ export { acceptance, type Acceptance, type AcceptanceOptions } from './acceptanc
 export { levelSpec, type LevelSpec } from './level.js';
 export { checkValues, ulpError, type ValueCheck, type ValueFailure } from './check.js';
 export type { TensorSource, GeneratedTensor } from './inputs.js';
+export { startValueCheck, checkOutput, type ValueCheckJob, type ValueCheckOptions, type FusedStats } from './judge.js';

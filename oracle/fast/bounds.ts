@@ -57,6 +57,35 @@ export const Status = {
 } as const;
 export type Status = (typeof Status)[keyof typeof Status];
 
+/**
+ * The constants of the value check's hot loop (oracle/fast/fused.ts) for outputs of at most
+ * 32 bits: the two regions where an element's bounds are a single formula each, with no
+ * underflow allowance, exactly as `bounds32` computes them there:
+ * - clearly quadratic, dh < bLo (1 - RHO) and dl >= dStar: lo = dl^2 kLo, hi = dh^2 kHi;
+ * - clearly linear, dl >= bHi (1 + RHO): lo = (dl - bHi/2) c2lo, hi = (dh - bLo/2) c2hi
+ *   (only where no linear underflow allowance can apply: linSafe).
+ * Elements with |d| <= N, above the covered range or with a flushable operand are left
+ * to `bounds`.
+ */
+export interface HotConstants {
+  N: number;
+  /** Operands below this (and not 0) may be flushed: N where flushing is allowed, else 0. */
+  flushBelow: number;
+  aMax: number;
+  c1m: number;
+  c1p: number;
+  bLoLo: number;
+  bHiHi: number;
+  dStar: number;
+  kLo: number;
+  kHi: number;
+  hbHi: number;
+  hbLo: number;
+  c2lo: number;
+  c2hi: number;
+  linSafe: boolean;
+}
+
 /** What the fast path needs of a reference computation. */
 export interface BoundsSetup {
   dtype: FloatDType;
@@ -129,6 +158,9 @@ export class FastBounds {
   private readonly ddC3hi: [number, number] = [0, 0];
   private readonly ddIB2Hi: [number, number] = [0, 0];
   private readonly ddIB2Lo: [number, number] = [0, 0];
+
+  /** The hot loop's constants (outputs of at most 32 bits on a covered beta box), or null. */
+  readonly hot: HotConstants | null = null;
 
   /** Results of `bounds`: approximations and absolute error bounds (binary64 path). */
   lo = 0;
@@ -209,6 +241,11 @@ export class FastBounds {
     const T = R.div(P.minNormal, H);
     const Tup = R.round(T, floatFormat('float64'), 1);
     this.dStar = (Tup >= 1 ? Tup : Math.sqrt(Tup) * (1 + 2 ** -50)) * (1 + RHO);
+    if (!this.is64 && covered) {
+      // t = lmin (1 - u) >= bHi/2 (1 - u) in the linear branch: no allowance when that is >= N
+      const linSafe = !this.halfBetaUnderflows && this.hbHi * this.c1m >= this.NHi;
+      this.hot = { N: this.N, flushBelow: this.flush ? this.N : 0, aMax: RANGE_HI, c1m: this.c1m, c1p: this.c1p, bLoLo: this.bLoLo, bHiHi: this.bHiHi, dStar: this.dStar, kLo: this.kLo, kHi: this.kHi, hbHi: this.hbHi, hbLo: this.hbLo, c2lo: this.c2lo, c2hi: this.c2hi, linSafe };
+    }
     if (this.is64) {
       this.ddKlo = doubleWordOf(R.mul(P.c3lo, iB2Hi));
       this.ddKhi = doubleWordOf(R.mul(P.c3hi, iB2Lo));
@@ -516,11 +553,12 @@ export class FastBounds {
 
   // ------------------------------------------------------------------ reductions
 
-  private readonly sumLo = new SuperAccumulator();
-  private readonly sumHi = new SuperAccumulator();
-  private errLo = 0;
-  private errHi = 0;
-  private small = 0;
+  /** The reduction's sums of the terms' lower and upper bounds (the hot loop adds to them directly), their error bounds, the small terms. */
+  readonly sumLo = new SuperAccumulator();
+  readonly sumHi = new SuperAccumulator();
+  errLo = 0;
+  errHi = 0;
+  small = 0;
   /** The exact model's terms that are not doubles (elements the fast path left to it), summed exactly. */
   private ratLo: Rational = { n: 0n, d: 1n };
   private ratHi: Rational = { n: 0n, d: 1n };
@@ -655,6 +693,20 @@ export class FastBounds {
     }
     this.exactReductions++;
     recompute();
+  }
+
+  /** Merge exponent buckets of exact doubles (each bucket's sum exact) into the sums, and clear them. */
+  mergeBuckets(bucketLo: Float64Array, bucketHi: Float64Array): void {
+    for (let E = 0; E < bucketLo.length; E++) {
+      if (bucketLo[E] !== 0) {
+        this.sumLo.add(bucketLo[E]);
+        bucketLo[E] = 0;
+      }
+      if (bucketHi[E] !== 0) {
+        this.sumHi.add(bucketHi[E]);
+        bucketHi[E] = 0;
+      }
+    }
   }
 
   /** Reset the reduction sums (before an exact recomputation). */

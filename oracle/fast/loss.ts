@@ -77,15 +77,17 @@ export class LossKernel {
   private readonly twoB: number;
   /** 1 / (2 beta) when beta is a power of two (then exact), else 0. */
   private readonly pow2Scale: number;
+  /** RN64(1 / (2 beta)). */
+  private readonly i2b: number;
   /** Every element must take the exact path (a beta the proofs do not cover). */
   private readonly allExact: boolean;
   private readonly pair: Pair = { hi: 0, lo: 0 };
   private readonly scratch: ElementOut = { quadratic: false, num: 0n, exp: 0 };
 
-  // reduction state
-  private readonly quad = new SuperAccumulator();
-  private readonly lin = new SuperAccumulator();
-  private nLin = 0;
+  // reduction state (the value check's hot loop adds to quad, lin and nLin directly)
+  readonly quad = new SuperAccumulator();
+  readonly lin = new SuperAccumulator();
+  nLin = 0;
   private readonly quadBig = new DyadicSum();
   private readonly linBig = new DyadicSum();
   nan = false;
@@ -116,6 +118,31 @@ export class LossKernel {
     this.allExact = exactOnly;
     const m = beta.kind === 'finite' ? beta.dy.m : 0n;
     this.pow2Scale = m === 1n && !exactOnly ? 1 / this.twoB : 0;
+    this.i2b = 1 / this.twoB;
+  }
+
+  /** The beta of the expected values as a finite positive double covered by `approx` (else NaN), beta/2 and RN64(1 / (2 beta)). */
+  hotBeta(): { b: number; hb: number; i2b: number } {
+    const ok = !this.allExact && !this.betaNaN && !this.betaPosInf && this.b > 0;
+    return { b: ok ? this.b : NaN, hb: this.hb, i2b: this.i2b };
+  }
+
+  /**
+   * The exact loss of finite (x, y) to within a relative error of 5 * 2^-53 (a binary64
+   * evaluation: a^2 / (2 beta) or a - beta/2 with a = |RN64(x - y)|), or -1 where that is
+   * not proven (|d| at beta, a beta the fast path does not cover). Used by the value check
+   * to confirm cheaply that an implementation's value is the correctly rounded one.
+   */
+  approx(x: number, y: number): number {
+    const s = x - y;
+    if (s === 0) return 0;
+    if (this.allExact || this.betaPosInf || this.betaNaN || !(s - s === 0)) return -1;
+    const a = s < 0 ? -s : s;
+    const b = this.b;
+    // a double b above a = RN64(|d|) is also above |d| (and below: below), so the branch is exact
+    if (a < b) return a * a * this.i2b;
+    if (a > b) return a - this.hb;
+    return -1;
   }
 
   /** The exact loss of (x, y) correctly rounded to the output format. */

@@ -28,28 +28,45 @@ const SCALE = new Float64Array(CHUNKS);
 for (let k = 2; k < CHUNKS; k++) SCALE[k] = 2 ** (1074 - 32 * k);
 const TWO537 = 2 ** 537;
 
+/**
+ * Add a finite double exactly to a superaccumulator's chunks. The caller counts: at most
+ * SuperAccumulator.ADDS_BEFORE_CARRY adds between two carry propagations (`noteAdds`).
+ * A free function so that hot loops inline it (a call that is not inlined would box its
+ * double argument).
+ */
+export function addToChunks(c: Float64Array, v: number): void {
+  if (v === 0) return;
+  F64[0] = v;
+  const E = (U32[1] >>> 20) & 0x7ff;
+  const P = E === 0 ? 0 : E - 1;
+  const k = P >>> 5;
+  // t = M * 2^(P mod 32): an integer below 2^84 in magnitude (an exact power-of-two scaling)
+  const t = k >= 2 ? v * SCALE[k] : v * TWO537 * 2 ** (537 - 32 * k);
+  const f1 = Math.floor(t * INV32);
+  const d0 = t - f1 * TWO32;
+  const d2 = Math.floor(f1 * INV32);
+  const d1 = f1 - d2 * TWO32;
+  c[k] += d0;
+  c[k + 1] += d1;
+  c[k + 2] += d2;
+}
+
 export class SuperAccumulator {
-  private readonly chunk = new Float64Array(CHUNKS);
+  /** Adds allowed between carry propagations (each chunk stays below 2^53 in magnitude). */
+  static readonly ADDS_BEFORE_CARRY = CARRY_EVERY;
+  readonly chunk = new Float64Array(CHUNKS);
   private addsLeft = CARRY_EVERY;
 
   /** Add a finite double exactly. */
   add(v: number): void {
-    if (v === 0) return;
-    F64[0] = v;
-    const E = (U32[1] >>> 20) & 0x7ff;
-    const P = E === 0 ? 0 : E - 1;
-    const k = P >>> 5;
-    // t = M * 2^(P mod 32): an integer below 2^84 in magnitude (an exact power-of-two scaling)
-    const t = k >= 2 ? v * SCALE[k] : v * TWO537 * 2 ** (537 - 32 * k);
-    const f1 = Math.floor(t * INV32);
-    const d0 = t - f1 * TWO32;
-    const d2 = Math.floor(f1 * INV32);
-    const d1 = f1 - d2 * TWO32;
-    const c = this.chunk;
-    c[k] += d0;
-    c[k + 1] += d1;
-    c[k + 2] += d2;
+    addToChunks(this.chunk, v);
     if (--this.addsLeft === 0) this.carry();
+  }
+
+  /** Account for k adds made directly with addToChunks (k <= ADDS_BEFORE_CARRY; propagates carries when due). */
+  noteAdds(k: number): void {
+    this.addsLeft -= k;
+    if (this.addsLeft <= 0) this.carry();
   }
 
   /** Merge another accumulator into this one. */
@@ -61,7 +78,7 @@ export class SuperAccumulator {
   }
 
   /** Normalise: every chunk but the top one into [0, 2^32), the sign in the top non-zero chunk. */
-  private carry(): void {
+  carry(): void {
     const c = this.chunk;
     for (let k = 0; k < CHUNKS - 1; k++) {
       const v = c[k];

@@ -1,0 +1,500 @@
+/**
+ * The value check fused with the reference and the acceptance interval, chunk by chunk:
+ * nothing is stored per element (no expected values, no interval arrays, no float64
+ * copies of the tensors); only the failures to report, their count and the largest ulp
+ * error are kept. Each step decodes one chunk of logits, labels and the implementation's
+ * output into small scratch arrays and judges it; a caller can stop between steps (the
+ * checking engine yields to the event loop, so a run can be interrupted mid-case).
+ *
+ * The verdict is the one checkValues(acceptance(computeReference(...))) gives, by
+ * construction and by test (test/oracle/fused.test.ts): per element,
+ * - the implementation's value v passes when it lies in the element's accepted interval.
+ *   v is a value of the output format, and the interval's ends are the model's bounds
+ *   pushed outward (or converted) to that format, so v >= lo_model and v <= hi_model
+ *   (and v <= maxFinite) already prove it is inside: on the fast path that is decided by
+ *   two comparisons with the widened binary64 bounds, without rounding them to the output;
+ * - the expected value is confirmed equal to v when the exact loss provably lies inside
+ *   v's rounding cell (approximation within 5 * 2^-53, widened to 2^-48): then the ulp
+ *   error is 0 without computing the expected value exactly;
+ * - everything else (a value near or outside its interval, a value that is not the
+ *   correctly rounded one, special values, elements outside the fast path's region)
+ *   takes the full road: the exact expected value and the exact final interval
+ *   (FastBounds.elementInterval, itself exact by proof with the exact model behind it).
+ * Reductions accumulate the exact sum and the interval terms in one pass and judge the
+ * single output value at the end.
+ */
+import { floatFormat, type FloatFormat } from '../../common/float-format.js';
+import type { FloatDType, Tensor } from '../../common/types.js';
+import type { ValueCheck, ValueFailure } from '../check.js';
+import { ulpError } from '../check.js';
+import { CHUNK, ElementReader } from '../inputs.js';
+import type { LevelSpec } from '../level.js';
+import type { ReferenceSetup } from '../reference.js';
+import { FastBounds, Status, type HotConstants } from './bounds.js';
+import { Grid } from './grid.js';
+import { LossKernel } from './loss.js';
+import { addToChunks } from './superacc.js';
+
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+
+/** Margin of the cell test (the approximation's proven error is at most 5 * 2^-53 relative). */
+const CELL = 2 ** -48;
+const CELL_LO = 1 - CELL;
+const CELL_HI = 1 + CELL;
+/** Widening of the binary64 bounds for the pass test (their proven error is at most 2^-48). */
+const RHO_LO = 1 + 2 ** -44;
+const RHO_HI = 1 - 2 ** -44;
+/** The error bound of the hot loop's binary64 bounds (relative; the proven error is at most 2^-48). */
+const RHO_SUM = 2 ** -44;
+/** The hot loop's single widening (the bounds there are within 2^-48 of the model's). */
+const RHO_LO2 = 1 + 2 ** -43;
+const RHO_HI2 = 1 - 2 ** -43;
+
+/** Per 16-bit format: value, half the gap above and half the gap below of every bit pattern (NaN for inf/NaN). */
+interface CellTables {
+  value: Float64Array;
+  up: Float64Array;
+  down: Float64Array;
+}
+const cellTables = new Map<string, CellTables>();
+function cells16(fmt: FloatFormat): CellTables {
+  let t = cellTables.get(fmt.name);
+  if (t === undefined) {
+    t = { value: new Float64Array(65536), up: new Float64Array(65536), down: new Float64Array(65536) };
+    fillCells(fmt, 65536, (b) => b, t);
+    cellTables.set(fmt.name, t);
+  }
+  return t;
+}
+/** Cell half-gaps of a format's values by biased exponent and "fraction is zero" (a power of two). */
+function halfGaps(fmt: FloatFormat, E: number, fracZero: boolean): [number, number] {
+  const expMask = 2 ** fmt.exponentBits - 1;
+  if (E === expMask) return [NaN, NaN];
+  const q = 2 ** (Math.max(E, 1) - fmt.bias - fmt.fractionBits);
+  // just below a power of two above the smallest normal the binade below has half the quantum
+  return [q / 2, fracZero && E > 1 ? q / 4 : q / 2];
+}
+function fillCells(fmt: FloatFormat, count: number, bitsOf: (i: number) => number, t: CellTables): void {
+  for (let i = 0; i < count; i++) {
+    const b = bitsOf(i);
+    t.value[i] = fmt.decode(b);
+    const E = Math.floor(b / 2 ** fmt.fractionBits) % 2 ** fmt.exponentBits;
+    const [up, down] = halfGaps(fmt, E, b % 2 ** fmt.fractionBits === 0);
+    t.up[i] = up;
+    t.down[i] = down;
+  }
+}
+export interface FusedStats {
+  /** Elements whose expected value the exact BigInt path computed. */
+  exactExpected: number;
+  /** Elements whose interval the exact model computed. */
+  exactIntervals: number;
+  /** Reductions evaluated exactly because the sums' brackets straddled an output value. */
+  exactReductions: number;
+  /** Elements that took the full road (not decided by the two comparisons and the cell test). */
+  slowElements: number;
+}
+
+export class FusedValueCheck {
+  readonly n: number;
+  position = 0;
+  private readonly out: FloatFormat;
+  private readonly is64: boolean;
+  private readonly loss: LossKernel;
+  private readonly fb: FastBounds;
+  private readonly xs = new Float64Array(CHUNK);
+  private readonly ys = new Float64Array(CHUNK);
+  private readonly vs = new Float64Array(CHUNK);
+  private readonly up = new Float64Array(CHUNK);
+  private readonly down = new Float64Array(CHUNK);
+  private readonly res = { lo: 0, hi: 0 };
+  private readonly failures: ValueFailure[] = [];
+  private failedCount = 0;
+  private maxUlp = 0;
+  private slow = 0;
+  private readonly reduced: boolean;
+  private readonly cells: CellTables | undefined;
+  private readonly actualData: Uint16Array | Float32Array | Float64Array;
+  /** The output is float32: cells are tested with Math.fround. */
+  private readonly f32: boolean;
+  private finished = false;
+  // reductions: the level rounds each element's bounds to the output; the grid; exponent buckets of exact terms
+  private readonly roundEach: boolean;
+  private readonly outGrid: Grid | undefined;
+  private readonly accN: number;
+  private readonly bucketLo = new Float64Array(2048);
+  private readonly bucketHi = new Float64Array(2048);
+
+  constructor(
+    private readonly setup: ReferenceSetup,
+    lv: LevelSpec,
+    private readonly actual: Tensor,
+    private readonly maxReported: number,
+  ) {
+    this.n = setup.x.n;
+    this.out = floatFormat(setup.dtype);
+    this.is64 = this.out.bits > 32;
+    this.loss = new LossKernel(setup.dtype, setup.beta, setup.grids);
+    this.fb = new FastBounds(setup, lv);
+    this.reduced = setup.reduction !== 'none';
+    if (actual.dtype !== setup.dtype) throw new Error(`value check: the output is ${actual.dtype}, the expectation ${setup.dtype} (the engine checks dtypes first)`);
+    const want = this.reduced ? 1 : this.n;
+    const reader = new ElementReader(actual, 'output');
+    if (reader.n !== want) throw new Error(`value check: the output has ${reader.n} elements, the expectation ${want} (the engine checks shapes first)`);
+    this.actualData = reader.tensorData!;
+    if (this.out.bits === 16) this.cells = cells16(this.out);
+    this.f32 = this.out.name === 'float32';
+    this.roundEach = lv.elementRoundedToOutputBeforeReduction;
+    this.outGrid = this.is64 ? undefined : new Grid(this.out);
+    this.accN = floatFormat(lv.accumulation[setup.dtype]).minNormal;
+  }
+
+  get total(): number {
+    return this.n;
+  }
+
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /** Judge up to `budget` more elements; returns true when the check is complete. */
+  step(budget: number): boolean {
+    if (this.finished) return true;
+    const end = Math.min(this.n, this.position + Math.max(1, budget));
+    while (this.position < end) {
+      const c = Math.min(CHUNK, end - this.position);
+      this.setup.x.read(this.position, c, this.xs);
+      this.setup.y.read(this.position, c, this.ys);
+      if (this.reduced) this.accumulateChunk(c);
+      else {
+        this.decodeActual(this.position, c);
+        if (this.is64) this.checkChunk64(c);
+        else this.checkChunk32(c);
+      }
+      this.position += c;
+    }
+    if (this.position >= this.n) {
+      if (this.reduced) this.finishReduction();
+      this.finished = true;
+    }
+    return this.finished;
+  }
+
+  /** The implementation's values of elements [start, start + count) with their cells' half-gaps. */
+  private decodeActual(start: number, count: number): void {
+    const vs = this.vs;
+    const up = this.up;
+    const down = this.down;
+    const d = this.actualData;
+    const t = this.cells;
+    if (t !== undefined) {
+      const bits = d as Uint16Array;
+      for (let i = 0; i < count; i++) {
+        const b = bits[start + i];
+        vs[i] = t.value[b];
+        up[i] = t.up[b];
+        down[i] = t.down[b];
+      }
+    } else if (d instanceof Float32Array) {
+      // float32 cells are tested with Math.fround (RN-even): no half-gaps needed
+      for (let i = 0; i < count; i++) vs[i] = d[start + i];
+    } else {
+      const f = d as Float64Array;
+      for (let i = 0; i < count; i++) vs[i] = f[start + i];
+    }
+  }
+
+  /** 'none', outputs of at most 32 bits. */
+  private checkChunk32(count: number): void {
+    const { xs, ys, vs, up, down } = this;
+    const maxFinite = this.out.maxFinite;
+    const h = this.fb.hot;
+    const hb = this.loss.hotBeta();
+    // the hot loop needs the reference beta inside the beta box (so the regions' branch is its branch too)
+    if (h === null || !(hb.b >= h.bLoLo && hb.b * (1 - 2 ** -40) <= h.bHiHi)) {
+      for (let i = 0; i < count; i++) this.careful32(i, xs[i], ys[i], vs[i]);
+      return;
+    }
+    const { N, flushBelow, aMax, c1m, c1p, bLoLo, bHiHi, dStar, kLo, kHi, hbHi, hbLo, c2lo, c2hi, linSafe } = h;
+    const i2b = hb.i2b;
+    const hbRef = hb.hb;
+    const f32 = this.f32;
+    for (let i = 0; i < count; i++) {
+      const x = xs[i];
+      const y = ys[i];
+      const v = vs[i];
+      const s = x - y;
+      const a = Math.abs(s);
+      // |d| > N, in range, no flushable operand (NaN and infinities fail the range test)
+      if (a > N && a <= aMax && !(flushBelow > 0 && ((Math.abs(x) < flushBelow && x !== 0) || (Math.abs(y) < flushBelow && y !== 0)))) {
+        const dl = a * c1m;
+        const dh = a * c1p;
+        let lo: number;
+        let hi: number;
+        let L: number;
+        if (dh < bLoLo && dl >= dStar) {
+          lo = dl * dl * kLo;
+          hi = dh * dh * kHi;
+          L = a * a * i2b;
+        } else if (dl >= bHiHi && linSafe) {
+          lo = (dl - hbHi) * c2lo;
+          hi = (dh - hbLo) * c2hi;
+          L = a - hbRef;
+        } else {
+          this.careful32(i, x, y, v);
+          continue;
+        }
+        if (v >= lo * RHO_LO2 && v <= hi * RHO_HI2 && v <= maxFinite) {
+          // is v the correctly rounded value? Both ends of the loss's error interval round to v
+          // (float32: Math.fround is RN-even), or they lie strictly inside v's cell
+          if (f32 ? Math.fround(L * CELL_LO) === v && Math.fround(L * CELL_HI) === v : L * CELL_HI < v + up[i] && L * CELL_LO > v - down[i]) continue;
+          // a tie or near-tie: L exact? (x - y and a - beta/2 both exact: then RN of the double L is exact)
+          if (f32 && L === a - hbRef) {
+            const bb = s - x;
+            const bl = L - a;
+            if (x - (s - bb) + (-y - bb) === 0 && a - (L - bl) + (-hbRef - bl) === 0 && Math.fround(L) === v) continue;
+          }
+          const e = this.loss.expected(x, y);
+          if (e === v) continue;
+          this.judgeElement(i, x, y, v, e);
+          continue;
+        }
+      }
+      this.careful32(i, x, y, v);
+    }
+  }
+
+  /** One element by `bounds` (every region the fast path covers), then the full road where needed. */
+  private careful32(i: number, x: number, y: number, v: number): void {
+    const fb = this.fb;
+    if (x - y - (x - y) === 0 && fb.bounds(x, y) === Status.Approx) {
+      const lo = fb.lo + fb.loErr;
+      const hi = fb.hi - fb.hiErr;
+      if (v >= lo * RHO_LO && v <= hi * RHO_HI && v <= this.out.maxFinite) {
+        // inside the interval; is v the correctly rounded value? (cheaply when the loss is not near a tie)
+        const L = this.loss.approx(x, y);
+        if (L >= 0 && (this.f32 ? Math.fround(L * CELL_LO) === v && Math.fround(L * CELL_HI) === v : L * CELL_HI < v + this.up[i] && L * CELL_LO > v - this.down[i])) return;
+        const e = this.loss.expected(x, y);
+        if (e === v) return;
+        this.judgeElement(i, x, y, v, e);
+        return;
+      }
+    }
+    this.slowElement(i, x, y, v);
+  }
+
+  /** 'none', float64 outputs: the expected value by the fast path (double-word), the bounds' pass test on double-words. */
+  private checkChunk64(count: number): void {
+    const { xs, ys, vs, fb, loss } = this;
+    for (let i = 0; i < count; i++) {
+      const x = xs[i];
+      const y = ys[i];
+      const v = vs[i];
+      if (x - y - (x - y) === 0 && fb.bounds(x, y) === Status.Approx) {
+        // v >= lo: v > loH is enough (lo < loH + ulp, v a double), or v = loH with loL + err <= 0
+        const eL = 2 ** -96 * fb.loH;
+        const eH = 2 ** -96 * fb.hiH;
+        const okLo = v > fb.loH || (v === fb.loH && fb.loL + eL <= 0);
+        const okHi = v < fb.hiH || (v === fb.hiH && fb.hiL - eH >= 0);
+        if (okLo && okHi && v <= Number.MAX_VALUE) {
+          const e = loss.expected(x, y);
+          if (e === v) continue;
+          this.judgeElement(i, x, y, v, e);
+          continue;
+        }
+      }
+      this.slowElement(i, x, y, v);
+    }
+  }
+
+  /** The full road for one element: exact expected value and exact final interval. */
+  private slowElement(i: number, x: number, y: number, v: number): void {
+    this.slow++;
+    this.judgeElement(i, x, y, v, this.loss.expected(x, y));
+  }
+
+  private judgeElement(i: number, x: number, y: number, v: number, e: number): void {
+    const res = this.res;
+    this.fb.elementInterval(x, y, e, res);
+    const ok = e !== e ? v !== v : v >= res.lo && v <= res.hi;
+    const ue = v === e ? 0 : ulpError(this.setup.dtype, e, v);
+    if (Math.abs(ue) > this.maxUlp || ue !== ue) this.maxUlp = Math.abs(ue);
+    if (!ok) this.fail(this.position + i, e, res.lo, res.hi, v);
+  }
+
+  private fail(index: number, e: number, lo: number, hi: number, v: number): void {
+    this.failedCount++;
+    if (this.failures.length >= this.maxReported) return;
+    const f = this.out;
+    const hex = (x: number) => f.toHex(f.encode(x));
+    this.failures.push({ index, expected: e, lo, hi, actual: v, expectedHex: hex(e), loHex: hex(lo), hiHex: hex(hi), actualHex: rawHex(this.actual, index), ulpError: v === e ? 0 : ulpError(this.setup.dtype, e, v) });
+  }
+
+  private accumulateChunk(count: number): void {
+    const h = this.fb.hot;
+    const hb = this.loss.hotBeta();
+    if (h !== null && hb.b >= h.bLoLo && hb.b * (1 - 2 ** -40) <= h.bHiHi && !this.loss.nan) this.accumulateChunk32(count, h);
+    else for (let i = 0; i < count; i++) this.accumulateOne(this.xs[i], this.ys[i]);
+  }
+
+  /** One element of a reduction by the general path. */
+  private accumulateOne(x: number, y: number): void {
+    // once the sum is NaN, so is the expected value: its interval needs no terms
+    if (this.loss.nan) return;
+    this.loss.accumulate(x, y);
+    this.fb.addTerm(x, y);
+  }
+
+  /**
+   * A reduction's chunk, outputs of at most 32 bits: the two single-formula regions of
+   * HotConstants inline (the exact loss into the superaccumulators, the terms rounded to
+   * the output where the level admits it, exactly, into exponent buckets; at strict the
+   * bounds themselves with their error bounds), everything else by the general path.
+   */
+  private accumulateChunk32(count: number, h: HotConstants): void {
+    const { xs, ys, fb, loss } = this;
+    const { N, flushBelow, aMax, c1m, c1p, bLoLo, bHiHi, dStar, kLo, kHi, hbHi, hbLo, c2lo, c2hi, linSafe } = h;
+    const roundEach = this.roundEach;
+    const g = this.outGrid!;
+    const quantum = g.quantum;
+    const inverse = g.inverse;
+    const maxFinite = this.out.maxFinite;
+    const accN = this.accN;
+    const bLo = this.bucketLo;
+    const bHi = this.bucketHi;
+    const qc = loss.quad.chunk;
+    const lc = loss.lin.chunk;
+    const sLo = fb.sumLo.chunk;
+    const sHi = fb.sumHi.chunk;
+    let nLin = 0;
+    let small = 0;
+    let eLo = 0;
+    let eHi = 0;
+    let adds = 0;
+    for (let i = 0; i < count; i++) {
+      const x = xs[i];
+      const y = ys[i];
+      const s = x - y;
+      const a = Math.abs(s);
+      let done = false;
+      if (a > N && a <= aMax && !(flushBelow > 0 && ((Math.abs(x) < flushBelow && x !== 0) || (Math.abs(y) < flushBelow && y !== 0)))) {
+        const bb = s - x;
+        const err = x - (s - bb) + (-y - bb); // |d| = a exactly when 0
+        const dl = a * c1m;
+        const dh = a * c1p;
+        let lo = -1;
+        let hi = 0;
+        let quad = false;
+        if (err === 0) {
+          if (dh < bLoLo && dl >= dStar) {
+            lo = dl * dl * kLo;
+            hi = dh * dh * kHi;
+            quad = true;
+          } else if (dl >= bHiHi && linSafe) {
+            lo = (dl - hbHi) * c2lo;
+            hi = (dh - hbLo) * c2hi;
+          }
+        }
+        if (lo >= 0) {
+          if (roundEach) {
+            // RD_out(lo): RD of the bracket's upper end, decided when the lower end is not below it
+            // (every value in [rl, l1] rounds down to rl); RU_out(hi) likewise from the lower end
+            const l1 = lo * RHO_LO2;
+            F64[0] = l1;
+            const El = (U32[1] >>> 20) & 0x7ff;
+            const rl = Math.floor(l1 * inverse[El]) * quantum[El];
+            const h0 = hi * RHO_HI2;
+            F64[0] = h0;
+            const Eh = (U32[1] >>> 20) & 0x7ff;
+            const rh = Math.ceil(h0 * inverse[Eh]) * quantum[Eh];
+            if (lo * RHO_HI2 >= rl && hi * RHO_LO2 <= rh && rh <= maxFinite) {
+              bLo[El] += rl;
+              bHi[Eh] += rh;
+              if (rl < accN) small++;
+              done = true;
+            }
+          } else if (lo * RHO_HI2 >= accN || lo * RHO_LO2 < accN) {
+            if (lo * RHO_LO2 < accN) small++;
+            addToChunks(sLo, lo);
+            addToChunks(sHi, hi);
+            eLo += lo;
+            eHi += hi;
+            adds++;
+            done = true;
+          }
+          if (done) {
+            if (quad) {
+              // a^2 = p + q exactly (Dekker)
+              const p = a * a;
+              const c = 134217729 * a;
+              const ah = c - (c - a);
+              const al = a - ah;
+              addToChunks(qc, p);
+              addToChunks(qc, ah * ah - p + 2 * ah * al + al * al);
+            } else {
+              addToChunks(lc, a);
+              nLin++;
+            }
+            adds++;
+          }
+        }
+      }
+      if (!done) this.accumulateOne(x, y);
+      if (loss.nan) break;
+    }
+    loss.nLin += nLin;
+    loss.quad.noteAdds(adds * 2);
+    loss.lin.noteAdds(adds);
+    fb.sumLo.noteAdds(adds);
+    fb.sumHi.noteAdds(adds);
+    fb.small += small;
+    fb.errLo += eLo * RHO_SUM;
+    fb.errHi += eHi * RHO_SUM;
+    fb.mergeBuckets(bLo, bHi);
+  }
+
+  private finishReduction(): void {
+    const red = this.setup.reduction as 'sum' | 'mean';
+    const e = this.loss.total(this.n, red);
+    const res = this.res;
+    const n = this.n;
+    const fb = this.fb;
+    fb.reductionInterval(e, n, res, () => {
+      fb.resetReduction();
+      for (let start = 0; start < n; start += CHUNK) {
+        const c = Math.min(CHUNK, n - start);
+        this.setup.x.read(start, c, this.xs);
+        this.setup.y.read(start, c, this.ys);
+        for (let i = 0; i < c; i++) fb.addTermExact(this.xs[i], this.ys[i]);
+      }
+      fb.exactReductionInterval(e, n, res);
+    });
+    this.decodeActual(0, 1);
+    const v = this.vs[0];
+    const ok = e !== e ? v !== v : v >= res.lo && v <= res.hi;
+    const ue = v === e ? 0 : ulpError(this.setup.dtype, e, v);
+    this.maxUlp = Math.abs(ue);
+    if (!ok) this.fail(0, e, res.lo, res.hi, v);
+  }
+
+  result(): ValueCheck & { stats: FusedStats } {
+    if (!this.finished) throw new Error('value check: result() before the last step');
+    return {
+      ok: this.failedCount === 0,
+      failedCount: this.failedCount,
+      maxUlpError: this.maxUlp,
+      failures: this.failures,
+      stats: { exactExpected: this.loss.exactElements, exactIntervals: this.fb.exactElements, exactReductions: this.fb.exactReductions, slowElements: this.slow },
+    };
+  }
+}
+
+/** The hex of element i's raw pattern (a NaN keeps its payload). */
+function rawHex(t: Tensor, i: number): string {
+  const f = floatFormat(t.dtype as FloatDType);
+  const d = t.data;
+  if (d instanceof Uint16Array) return f.toHex(d[i]);
+  if (d instanceof Float32Array) return f.toHex(new Uint32Array(d.buffer, d.byteOffset, d.length)[i]);
+  return f.toHex(new BigUint64Array((d as Float64Array).buffer, (d as Float64Array).byteOffset, d.length)[i]);
+}
