@@ -193,7 +193,7 @@ export async function runCases(opts: RunOptions): Promise<RunOutcome> {
       if (answer.kind === 'interrupted') throw new RunInterrupted(`the run was interrupted at case ${c.id} (${results.length} of ${cases.length} done)`);
       const called = performance.now();
       caseMs[c.id] = Math.round((called - start) * 100) / 100;
-      const checked: CheckOutcome = answer.kind === 'answer' ? checker.check(c, args, answer.result) : checker.unanswered(c, args, answer.kind, answer.message);
+      const checked: CheckOutcome = answer.kind === 'answer' ? await checker.check(c, args, answer.result) : checker.unanswered(c, args, answer.kind, answer.message);
       checkMs += performance.now() - called;
       const r: CaseResultJson = {
         id: c.id,

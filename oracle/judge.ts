@@ -20,6 +20,8 @@ export interface ValueCheckJob {
   readonly total: number;
   /** Elements judged so far. */
   readonly position: number;
+  /** The output shape the oracle computes (the input shape for 'none', [] for a reduction). */
+  readonly shape: number[];
   readonly done: boolean;
   /** Judge up to `budget` more elements (whole chunks); true when complete. */
   step(budget: number): boolean;

@@ -83,7 +83,7 @@ export function defineConformanceSuite(impl: SmoothL1Function | Runner, options:
         const answer = await callWithTimeout(runner, args, profile, c.id, timeoutMs);
         // No stop signal is passed, so 'interrupted' cannot happen; the check keeps the types honest.
         if (answer.kind === 'interrupted') throw new Error(`${c.id}: interrupted`);
-        const outcome = answer.kind === 'answer' ? checker.check(c, args, answer.result) : checker.unanswered(c, args, answer.kind, answer.message);
+        const outcome = answer.kind === 'answer' ? await checker.check(c, args, answer.result) : checker.unanswered(c, args, answer.kind, answer.message);
         const verdict = matcher?.apply(c.id, profile, outcome.status);
         if (verdict?.status === 'expected-failure') return;
         if (verdict?.status === 'unexpected-pass') throw new Error(`${c.id}: listed as a known failure (${verdict.entry.reason}) but passed: remove it from ${options.expectations}`);

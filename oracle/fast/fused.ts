@@ -154,6 +154,10 @@ export class FusedValueCheck {
     return this.n;
   }
 
+  get shape(): number[] {
+    return [...this.setup.shape];
+  }
+
   get done(): boolean {
     return this.finished;
   }
