@@ -6,7 +6,7 @@
  * `npm run verify:oracle`), and it is where the fast path sends what it cannot decide.
  */
 import type { FloatFormat } from '../common/float-format.js';
-import { R, type Dyadic, type Rational } from './exact.js';
+import { bitLength, dyadicOf, R, type Dyadic, type Rational } from './exact.js';
 
 /** Rigorous arithmetic for bounds: dir -1 gives a value <= the exact result, +1 one >= it (exact arithmetic ignores dir). */
 export interface Arith<T> {
@@ -34,17 +34,16 @@ export interface Arith<T> {
  */
 function trailingZeros(n: bigint): number {
   if (n === 0n) return 0;
-  let a = n < 0n ? -n : n;
-  let z = 0;
-  while ((a & 0xffffffffn) === 0n) {
-    a >>= 32n;
-    z += 32;
-  }
-  while ((a & 1n) === 0n) {
-    a >>= 1n;
-    z++;
-  }
-  return z;
+  // n & -n isolates the lowest set bit: 2^z
+  return bitLength(n & -n) - 1;
+}
+
+/** A double as a rational with an odd numerator over a power of two (no gcd needed). */
+function rationalOfNumber(x: number): Rational {
+  if (!Number.isFinite(x)) throw new RangeError(`rational from non-finite ${x}`);
+  const dy = dyadicOf(x);
+  if (dy.e >= 0) return { n: dy.m << BigInt(dy.e), d: 1n };
+  return make(dy.m, 1n << BigInt(-dy.e));
 }
 
 function make(n: bigint, d: bigint): Rational {
@@ -78,7 +77,7 @@ function addRat(a: Rational, b: Rational, sign: 1n | -1n): Rational {
 }
 
 export const exactRational: Arith<Rational> = {
-  num: (x) => R.fromNumber(x),
+  num: (x) => rationalOfNumber(x),
   add: (a, b) => addRat(a, b, 1n),
   sub: (a, b) => addRat(a, b, -1n),
   mul: (a, b) => make(a.n * b.n, a.d * b.d),
@@ -88,7 +87,9 @@ export const exactRational: Arith<Rational> = {
   },
   lt: (a, b) => a.n * b.d < b.n * a.d,
   pow2: (k) => R.pow2(k),
-  dyadic: (x) => R.fromDyadic(x),
+  dyadic: (x) => (x.e >= 0 ? { n: x.m << BigInt(x.e), d: 1n } : make(x.m, 1n << BigInt(-x.e))),
   out: (a, fmt, d) => R.round(a, fmt, d),
   nearest: (a, fmt) => R.round(a, fmt, 0),
 };
+
+export { rationalOfNumber };

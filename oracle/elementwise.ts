@@ -6,8 +6,8 @@
  * definition the fast path (oracle/fast/bounds.ts) reproduces bit for bit.
  */
 import type { FloatFormat } from '../common/float-format.js';
-import type { Arith } from './arith.js';
-import { R, type Rational } from './exact.js';
+import { exactRational, rationalOfNumber, type Arith } from './arith.js';
+import type { Rational } from './exact.js';
 import { finishInterval, lastStep, type Params } from './level.js';
 
 /** L(t, beta) for t >= 0 over exact comparison, computed in direction dir; beta null = inf (L = 0). */
@@ -144,7 +144,7 @@ export function elementBounds<T>(A: Arith<T>, P: Params<T>, dl: T, dh: T, sub: b
 
 /** Exact |x - y| of finite doubles. */
 export function exactAbsDiff(x: number, y: number): Rational {
-  const d = R.sub(R.fromNumber(x), R.fromNumber(y));
+  const d = exactRational.sub(rationalOfNumber(x), rationalOfNumber(y), 1);
   return d.n < 0n ? { n: -d.n, d: d.d } : d;
 }
 

@@ -34,7 +34,7 @@ import { CHUNK, ElementReader, type TensorSource } from '../inputs.js';
 import { finishInterval, isConversion, makeParams, type LevelSpec, type Params } from '../level.js';
 import { accumulationFormat, reductionBounds, reductionTerm } from '../reduction.js';
 import { doubleWordOf, exactDouble, nearestDouble, nextDown64, nextUp64 } from './consts.js';
-import { ddAdd, ddMul, ddMulD, twoSum, type Pair } from './eft.js';
+import { ddAdd, ddMul, ddMulD, fastTwoSum, twoSum, type Pair } from './eft.js';
 import { Grid } from './grid.js';
 import { SuperAccumulator } from './superacc.js';
 
@@ -45,6 +45,16 @@ const RHO64 = 2 ** -96;
 /** The range of beta and |d| the binary64 analysis covers (no intermediate under- or overflows). */
 const RANGE_LO = 2 ** -300;
 const RANGE_HI = 2 ** 300;
+/** Double-word path: |d| down to this (squares and their low parts stay normal); results below 2^-900 go exact. */
+const RANGE64_LO = 2 ** -450;
+/** Double-word path, |d| far above every covered beta (clearly linear): evaluated scaled by 2^-400. */
+const LARGE64_LO = 2 ** 302;
+const LARGE64_HI = 2 ** 1000;
+const SCALE_DOWN = 2 ** -400;
+const SCALE_UP = 2 ** 400;
+/** Double-word bounds outside [2^-900, 2^1000] go exact (their low parts would not be normal, or may overflow). */
+const DD_MIN = 2 ** -900;
+const DD_MAX = 2 ** 1000;
 
 /** What `bounds` found for an element. */
 export const Status = {
@@ -277,8 +287,13 @@ export class FastBounds {
       if ((x !== 0 && x < wN && x > -wN) || (y !== 0 && y < wN && y > -wN)) return Status.Exact;
     }
     if (a < this.N || (a === this.N && ae < 0)) return Status.Exact;
+    if (this.is64) {
+      if (a > LARGE64_LO && a <= LARGE64_HI) return this.bounds64Large(a, ae);
+      if (a > RANGE_HI || a < RANGE64_LO) return Status.Exact;
+      return this.bounds64(a, ae);
+    }
     if (a > RANGE_HI || a < RANGE_LO) return Status.Exact;
-    return this.is64 ? this.bounds64(a, ae) : this.bounds32(a);
+    return this.bounds32(a);
   }
 
   /** binary64 evaluation (outputs of at most 32 bits); |d| = a(1 + delta), |delta| <= 2^-53. */
@@ -475,6 +490,44 @@ export class FastBounds {
         hiL = r.lo;
       }
     }
+    if (!(loH >= DD_MIN && hiH <= DD_MAX)) return Status.Exact;
+    this.loH = loH;
+    this.loL = loL;
+    this.hiH = hiH;
+    this.hiL = hiL;
+    return Status.Approx;
+  }
+
+  /**
+   * Double-word evaluation for |d| far above every covered beta (the linear branch only),
+   * scaled by 2^-400 (exact), without Dekker products of the unscaled magnitudes (which
+   * would overflow the splitting): lo = (dl - bHi/2)(1 - u)^2, hi = (dh - bLo/2)(1 + u)^2.
+   * A dropped part of |d| (its error term scaled below the subnormal range) is below
+   * 2^-1300 |d|, far inside the widening.
+   */
+  private bounds64Large(a: number, ae: number): Status {
+    if (this.halfBetaUnderflows) return Status.Exact;
+    const r = this.pa;
+    const q = this.pb;
+    const aS = a * SCALE_DOWN;
+    const aeS = ae * SCALE_DOWN;
+    const u = 2 ** -53;
+    // dl = (aS + aeS)(1 - u), dh = (aS + aeS)(1 + u): aS * u is exact, TwoSum exact
+    twoSum(aS, -aS * u, r);
+    fastTwoSum(r.hi, r.lo + (aeS - aeS * u), r);
+    twoSum(r.hi, -this.hbHi * SCALE_DOWN, q);
+    fastTwoSum(q.hi, q.lo + r.lo, q);
+    ddMul(q.hi, q.lo, this.ddC2lo[0], this.ddC2lo[1], r);
+    const loH = r.hi * SCALE_UP;
+    const loL = r.lo * SCALE_UP;
+    twoSum(aS, aS * u, r);
+    fastTwoSum(r.hi, r.lo + (aeS + aeS * u), r);
+    twoSum(r.hi, -this.hbLo * SCALE_DOWN, q);
+    fastTwoSum(q.hi, q.lo + r.lo, q);
+    ddMul(q.hi, q.lo, this.ddC2hi[0], this.ddC2hi[1], r);
+    const hiH = r.hi * SCALE_UP;
+    const hiL = r.lo * SCALE_UP;
+    if (!(hiH <= DD_MAX)) return Status.Exact;
     this.loH = loH;
     this.loL = loL;
     this.hiH = hiH;
