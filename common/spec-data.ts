@@ -54,7 +54,7 @@ function describeSchemaError(e: ErrorObject): string {
   return `${at}: ${e.message ?? e.keyword}${e.data !== undefined && typeof e.data !== 'object' ? `, got ${JSON.stringify(e.data)}` : ''}`;
 }
 
-function validateSpecData(relPath: string, doc: unknown): void {
+export function validateSpecData(relPath: string, doc: unknown): void {
   const schemaPath = DATA_SCHEMAS[relPath];
   if (schemaPath === undefined) return;
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, verbose: true });
