@@ -35,7 +35,7 @@ import { finishInterval, isConversion, makeParams, type LevelSpec, type Params }
 import { accumulationFormat, reductionBounds, reductionTerm } from '../reduction.js';
 import { doubleWordOf, exactDouble, nearestDouble, nextDown64, nextUp64 } from './consts.js';
 import { ddAdd, ddMul, ddMulD, fastTwoSum, twoSum, type Pair } from './eft.js';
-import { Grid } from './grid.js';
+import { gridOf, type Grid } from './grid.js';
 import { SuperAccumulator } from './superacc.js';
 
 /** Widening of a binary64 bound (relative); the proven error is at most 2^-48. */
@@ -196,8 +196,8 @@ export class FastBounds {
     const w = P.w;
     this.w = w;
     this.is64 = out.bits > 32;
-    this.outGrid = out.bits <= 32 ? new Grid(out) : undefined;
-    this.wGrid = w.bits <= 32 ? new Grid(w) : undefined;
+    this.outGrid = out.bits <= 32 ? gridOf(out) : undefined;
+    this.wGrid = w.bits <= 32 ? gridOf(w) : undefined;
     this.conversion = isConversion(w, out);
     this.flush = P.flush;
     this.halfBetaUnderflows = P.halfBetaUnderflows;

@@ -31,7 +31,7 @@ import { CHUNK, ElementReader } from '../inputs.js';
 import type { LevelSpec } from '../level.js';
 import type { ReferenceSetup } from '../reference.js';
 import { FastBounds, Status, type HotConstants } from './bounds.js';
-import { Grid } from './grid.js';
+import { gridOf, type Grid } from './grid.js';
 import { LossKernel } from './loss.js';
 import { addToChunks } from './superacc.js';
 
@@ -146,7 +146,7 @@ export class FusedValueCheck {
     if (this.out.bits === 16) this.cells = cells16(this.out);
     this.f32 = this.out.name === 'float32';
     this.roundEach = lv.elementRoundedToOutputBeforeReduction;
-    this.outGrid = this.is64 ? undefined : new Grid(this.out);
+    this.outGrid = this.is64 ? undefined : gridOf(this.out);
     this.accN = floatFormat(lv.accumulation[setup.dtype]).minNormal;
   }
 

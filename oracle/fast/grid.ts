@@ -117,3 +117,14 @@ export class Grid {
     return l > 0 ? up : down;
   }
 }
+
+const grids = new Map<string, Grid>();
+/** The Grid of a format of at most 32 bits (built once per format). */
+export function gridOf(fmt: FloatFormat): Grid {
+  let g = grids.get(fmt.name);
+  if (g === undefined) {
+    g = new Grid(fmt);
+    grids.set(fmt.name, g);
+  }
+  return g;
+}

@@ -28,7 +28,7 @@ import type { Beta } from '../beta.js';
 import { betaDenominator, DyadicSum, elementLoss, exactTotal, Kind, type ElementOut, type Grids } from '../exact-loss.js';
 import { roundScaled } from '../exact.js';
 import { ddDivD, fastTwoSum, twoProd, twoSquare, twoSum, type Pair } from './eft.js';
-import { exponentField, Grid } from './grid.js';
+import { exponentField, gridOf, type Grid } from './grid.js';
 import { SuperAccumulator } from './superacc.js';
 
 /** Ziv margin in binary64: 32 times the proven relative error bound of the quotient (2.01 * 2^-53). */
@@ -100,7 +100,7 @@ export class LossKernel {
   ) {
     const fmt = floatFormat(out);
     this.is64 = fmt.bits > 32;
-    this.grid = this.is64 ? undefined : new Grid(fmt);
+    this.grid = this.is64 ? undefined : gridOf(fmt);
     this.betaNaN = beta.kind === 'nan';
     this.betaPosInf = beta.kind === 'inf' && !beta.neg;
     let b = 0;
