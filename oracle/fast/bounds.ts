@@ -37,6 +37,7 @@ import { doubleWordOf, exactDouble, nearestDouble, nextDown64, nextUp64 } from '
 import { ddAdd, ddMul, ddMulD, fastTwoSum, twoSum, type Pair } from './eft.js';
 import { gridOf, type Grid } from './grid.js';
 import { SuperAccumulator } from './superacc.js';
+import { hot64Bounds, type Hot64Bounds } from './hot64.js';
 
 /** Widening of a binary64 bound (relative); the proven error is at most 2^-48. */
 const RHO = 2 ** -44;
@@ -171,6 +172,8 @@ export class FastBounds {
 
   /** The hot loop's constants (outputs of at most 32 bits on a covered beta box), or null. */
   readonly hot: HotConstants | null = null;
+  /** The float64 hot loops' constants (float64 outputs on a covered beta box), or null. */
+  readonly hot64: Hot64Bounds | null = null;
 
   /** Results of `bounds`: approximations and absolute error bounds (binary64 path). */
   lo = 0;
@@ -265,6 +268,22 @@ export class FastBounds {
       this.ddC3hi = doubleWordOf(P.c3hi);
       this.ddIB2Hi = doubleWordOf(iB2Hi);
       this.ddIB2Lo = doubleWordOf(iB2Lo);
+      if (covered) {
+        this.hot64 = hot64Bounds({
+          flushBelow: this.flush ? this.N : 0,
+          bLoLo: this.bLoLo,
+          bHiHi: this.bHiHi,
+          dStar: this.dStar,
+          // lo = |d|^2 (1-u)^2 c3lo / (2 bHi), hi = |d|^2 (1+u)^2 c3hi / (2 bLo)
+          kLo: doubleWordOf(R.mul(R.mul(c2lo, P.c3lo), iB2Hi)),
+          kHi: doubleWordOf(R.mul(R.mul(c2hi, P.c3hi), iB2Lo)),
+          c2lo: this.ddC2lo,
+          c2hi: this.ddC2hi,
+          hbHi: this.hbHi,
+          hbLo: this.hbLo,
+          linSafe: !this.halfBetaUnderflows && this.hbHi * this.c1m >= this.NHi,
+        });
+      }
     }
   }
 

@@ -32,6 +32,7 @@ import type { LevelSpec } from '../level.js';
 import type { ReferenceSetup } from '../reference.js';
 import { FastBounds, Status, type HotConstants } from './bounds.js';
 import { gridOf, type Grid } from './grid.js';
+import { accumulate64, checkNone64, hot64Constants, type Hot64, type Hot64Sums } from './hot64.js';
 import { LossKernel } from './loss.js';
 import { addToChunks } from './superacc.js';
 
@@ -125,6 +126,10 @@ export class FusedValueCheck {
   private readonly accN: number;
   private readonly bucketLo = new Float64Array(2048);
   private readonly bucketHi = new Float64Array(2048);
+  /** Elements of a chunk the hot loops leave to the careful road. */
+  private readonly todo = new Int32Array(CHUNK);
+  /** The float64 hot loops' constants, or null. */
+  private readonly hot64: Hot64 | null;
 
   constructor(
     private readonly setup: ReferenceSetup,
@@ -148,6 +153,7 @@ export class FusedValueCheck {
     this.roundEach = lv.elementRoundedToOutputBeforeReduction;
     this.outGrid = this.is64 ? undefined : gridOf(this.out);
     this.accN = floatFormat(lv.accumulation[setup.dtype]).minNormal;
+    this.hot64 = this.is64 ? hot64Constants(this.fb, this.loss) : null;
   }
 
   get total(): number {
@@ -259,9 +265,7 @@ export class FusedValueCheck {
             const bl = L - a;
             if (x - (s - bb) + (-y - bb) === 0 && a - (L - bl) + (-hbRef - bl) === 0 && Math.fround(L) === v) continue;
           }
-          const e = this.loss.expected(x, y);
-          if (e === v) continue;
-          this.judgeElement(i, x, y, v, e);
+          this.noteUlp(x, y, v);
           continue;
         }
       }
@@ -279,37 +283,53 @@ export class FusedValueCheck {
         // inside the interval; is v the correctly rounded value? (cheaply when the loss is not near a tie)
         const L = this.loss.approx(x, y);
         if (L >= 0 && (this.f32 ? Math.fround(L * CELL_LO) === v && Math.fround(L * CELL_HI) === v : L * CELL_HI < v + this.up[i] && L * CELL_LO > v - this.down[i])) return;
-        const e = this.loss.expected(x, y);
-        if (e === v) return;
-        this.judgeElement(i, x, y, v, e);
+        this.noteUlp(x, y, v);
         return;
       }
     }
     this.slowElement(i, x, y, v);
   }
 
-  /** 'none', float64 outputs: the expected value by the fast path (double-word), the bounds' pass test on double-words. */
+  /** 'none', float64 outputs: the hot loop (oracle/fast/hot64.ts), then the careful road for what it leaves. */
   private checkChunk64(count: number): void {
-    const { xs, ys, vs, fb, loss } = this;
-    for (let i = 0; i < count; i++) {
-      const x = xs[i];
-      const y = ys[i];
-      const v = vs[i];
-      if (x - y - (x - y) === 0 && fb.bounds(x, y) === Status.Approx) {
-        // v >= lo: v > loH is enough (lo < loH + ulp, v a double), or v = loH with loL + err <= 0
-        const eL = 2 ** -96 * fb.loH;
-        const eH = 2 ** -96 * fb.hiH;
-        const okLo = v > fb.loH || (v === fb.loH && fb.loL + eL <= 0);
-        const okHi = v < fb.hiH || (v === fb.hiH && fb.hiL - eH >= 0);
-        if (okLo && okHi && v <= Number.MAX_VALUE) {
-          const e = loss.expected(x, y);
-          if (e === v) continue;
-          this.judgeElement(i, x, y, v, e);
-          continue;
-        }
-      }
-      this.slowElement(i, x, y, v);
+    const { xs, ys, vs } = this;
+    const h = this.hot64;
+    if (h === null) {
+      for (let i = 0; i < count; i++) this.careful64(i, xs[i], ys[i], vs[i]);
+      return;
     }
+    const todo = this.todo;
+    const k = checkNone64(h, xs, ys, vs, count, todo);
+    for (let j = 0; j < k; j++) {
+      const t = todo[j];
+      if (t < 0) this.noteUlp(xs[~t], ys[~t], vs[~t]);
+      else this.careful64(t, xs[t], ys[t], vs[t]);
+    }
+  }
+
+  /** An element proven inside its interval: only its ulp error against the expected value is due. */
+  private noteUlp(x: number, y: number, v: number): void {
+    const e = this.loss.expected(x, y);
+    if (e === v) return;
+    const ue = ulpError(this.setup.dtype, e, v);
+    if (Math.abs(ue) > this.maxUlp || ue !== ue) this.maxUlp = Math.abs(ue);
+  }
+
+  /** One float64 element by `bounds` and the loss kernel, then the full road where needed. */
+  private careful64(i: number, x: number, y: number, v: number): void {
+    const fb = this.fb;
+    if (x - y - (x - y) === 0 && fb.bounds(x, y) === Status.Approx) {
+      // v >= lo: v > loH is enough (lo < loH + ulp, v a double), or v = loH with loL + err <= 0
+      const eL = 2 ** -96 * fb.loH;
+      const eH = 2 ** -96 * fb.hiH;
+      const okLo = v > fb.loH || (v === fb.loH && fb.loL + eL <= 0);
+      const okHi = v < fb.hiH || (v === fb.hiH && fb.hiL - eH >= 0);
+      if (okLo && okHi && v <= Number.MAX_VALUE) {
+        this.noteUlp(x, y, v);
+        return;
+      }
+    }
+    this.slowElement(i, x, y, v);
   }
 
   /** The full road for one element: exact expected value and exact final interval. */
@@ -339,7 +359,29 @@ export class FusedValueCheck {
     const h = this.fb.hot;
     const hb = this.loss.hotBeta();
     if (h !== null && hb.b >= h.bLoLo && hb.b * (1 - 2 ** -40) <= h.bHiHi && !this.loss.nan) this.accumulateChunk32(count, h);
+    else if (this.hot64 !== null && !this.loss.nan) this.accumulateChunk64(count, this.hot64);
     else for (let i = 0; i < count; i++) this.accumulateOne(this.xs[i], this.ys[i]);
+  }
+
+  /** A reduction's chunk, float64 outputs: the hot loop (oracle/fast/hot64.ts), then the general path for what it leaves. */
+  private accumulateChunk64(count: number, h: Hot64): void {
+    const { loss, fb, todo } = this;
+    const sums: Hot64Sums = { nLin: 0, small: 0, adds: 0, eLo: 0, eHi: 0, sumErr: 0 };
+    const k = accumulate64(h, this.xs, this.ys, count, this.roundEach, this.accN, loss.quad.chunk, loss.lin.chunk, fb.sumLo.chunk, fb.sumHi.chunk, sums, todo);
+    loss.nLin += sums.nLin;
+    loss.quad.noteAdds(6 * sums.adds);
+    loss.lin.noteAdds(2 * sums.adds);
+    fb.sumLo.noteAdds(2);
+    fb.sumHi.noteAdds(2);
+    fb.small += sums.small;
+    // each term's proven error is below 2^-100 of it (widened, also for the rounding of these error sums)
+    fb.errLo += sums.eLo * 2 ** -96 + sums.sumErr;
+    fb.errHi += sums.eHi * 2 ** -96 + sums.sumErr;
+    for (let j = 0; j < k; j++) {
+      const i = todo[j];
+      this.accumulateOne(this.xs[i], this.ys[i]);
+      if (loss.nan) return;
+    }
   }
 
   /** One element of a reduction by the general path. */
