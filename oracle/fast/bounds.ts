@@ -392,21 +392,21 @@ export class FastBounds {
     const c3 = this.c3lo;
     const iB = this.iB;
     const d2 = dl * dl;
-    // lower bounds of the 8 monomials (relative error below 2^-50)
-    const lows0 = dl;
-    const lows1 = dl * 0.5;
-    const lows2 = dl * iB;
-    const lows3 = dl * 0.5 * iB;
-    const lows4 = d2;
-    const lows5 = d2 * 0.5;
-    const lows6 = d2 * iB;
-    const lows7 = d2 * 0.5 * iB;
-    const lows = [lows0, lows1, lows2, lows3, lows4, lows5, lows6, lows7];
-    const small: boolean[] = [];
-    for (const v of lows) {
-      const t = v * c3;
-      if (t < N * (1 - RHO)) small.push(true);
-      else if (t >= N * (1 + RHO)) small.push(false);
+    // lower bounds of the 8 monomials (relative error below 2^-50), each decided small or not
+    const lows = this.lows;
+    lows[0] = dl;
+    lows[1] = dl * 0.5;
+    lows[2] = dl * iB;
+    lows[3] = dl * 0.5 * iB;
+    lows[4] = d2;
+    lows[5] = d2 * 0.5;
+    lows[6] = d2 * iB;
+    lows[7] = d2 * 0.5 * iB;
+    const small = this.smalls;
+    for (let k = 0; k < 8; k++) {
+      const t = lows[k] * c3;
+      if (t < N * (1 - RHO)) small[k] = 1;
+      else if (t >= N * (1 + RHO)) small[k] = 0;
       else return -1;
     }
     // Dh = min(bHi, dhi); factors carry each intermediate's error to the result
@@ -419,12 +419,27 @@ export class FastBounds {
     if (dOverB < 1 - RHO) f1 = dOverB;
     else if (dOverB >= 1 + RHO) f1 = 1;
     else return -1;
-    const factors = [0, f1, Dh * 0.5, Dh, this.invBq * 0.5, this.invBq, 0.5, 1];
+    const factors = this.factors;
+    factors[1] = f1;
+    factors[2] = Dh * 0.5;
+    factors[3] = Dh;
+    factors[4] = this.invBq * 0.5;
+    factors[5] = this.invBq;
+    factors[6] = 0.5;
+    factors[7] = 1;
     let sum = 0;
-    for (let k = 0; k < 8; k++) if (QUAD_SUBS[k].some((j) => small[j])) sum += factors[k];
+    for (let k = 0; k < 8; k++) {
+      const subs = QUAD_SUBS[k];
+      let any = false;
+      for (let j = 0; j < subs.length; j++) if (small[subs[j]] === 1) any = true;
+      if (any) sum += factors[k];
+    }
     if (sum === 0) return 0;
     return this.eta * (sum * this.c3hi + 1);
   }
+  private readonly lows = new Float64Array(8);
+  private readonly smalls = new Uint8Array(8);
+  private readonly factors = new Float64Array(8);
 
   /**
    * Double-word evaluation (float64 outputs); |d| = a + ae exactly. Covers the region where

@@ -23,7 +23,7 @@
  * Reductions accumulate the exact sum and the interval terms in one pass and judge the
  * single output value at the end.
  */
-import { floatFormat, type FloatFormat } from '../../common/float-format.js';
+import { decodeTable16, floatFormat, type FloatFormat } from '../../common/float-format.js';
 import type { FloatDType, Tensor } from '../../common/types.js';
 import type { ValueCheck, ValueFailure } from '../check.js';
 import { ulpError } from '../check.js';
@@ -52,40 +52,42 @@ const RHO_SUM = 2 ** -44;
 const RHO_LO2 = 1 + 2 ** -43;
 const RHO_HI2 = 1 - 2 ** -43;
 
-/** Per 16-bit format: value, half the gap above and half the gap below of every bit pattern (NaN for inf/NaN). */
+/**
+ * Per 16-bit format: the value of every bit pattern, and by biased exponent the half-gaps
+ * of a value's rounding cell: above (q/2) and below a power of two (q/4 above the smallest
+ * normal, the binade below having half the quantum; q/2 otherwise); NaN for inf/NaN.
+ */
 interface CellTables {
-  value: Float64Array;
-  up: Float64Array;
-  down: Float64Array;
+  value: Float32Array;
+  upByExp: Float64Array;
+  downByExp: Float64Array;
+  fractionBits: number;
+  expMask: number;
+  fracMask: number;
 }
 const cellTables = new Map<string, CellTables>();
 function cells16(fmt: FloatFormat): CellTables {
   let t = cellTables.get(fmt.name);
   if (t === undefined) {
-    t = { value: new Float64Array(65536), up: new Float64Array(65536), down: new Float64Array(65536) };
-    fillCells(fmt, 65536, (b) => b, t);
+    const expMask = 2 ** fmt.exponentBits - 1;
+    const upByExp = new Float64Array(expMask + 1);
+    const downByExp = new Float64Array(expMask + 1);
+    for (let E = 0; E <= expMask; E++) {
+      const q = 2 ** (Math.max(E, 1) - fmt.bias - fmt.fractionBits);
+      upByExp[E] = E === expMask ? NaN : q / 2;
+      downByExp[E] = E === expMask ? NaN : E > 1 ? q / 4 : q / 2;
+    }
+    t = { value: decodeTable16(fmt.name), upByExp, downByExp, fractionBits: fmt.fractionBits, expMask, fracMask: 2 ** fmt.fractionBits - 1 };
     cellTables.set(fmt.name, t);
   }
   return t;
 }
-/** Cell half-gaps of a format's values by biased exponent and "fraction is zero" (a power of two). */
-function halfGaps(fmt: FloatFormat, E: number, fracZero: boolean): [number, number] {
-  const expMask = 2 ** fmt.exponentBits - 1;
-  if (E === expMask) return [NaN, NaN];
-  const q = 2 ** (Math.max(E, 1) - fmt.bias - fmt.fractionBits);
-  // just below a power of two above the smallest normal the binade below has half the quantum
-  return [q / 2, fracZero && E > 1 ? q / 4 : q / 2];
+
+/** v is a positive power of two (v > 0 finite). */
+function isPow2(v: number): boolean {
+  return v > 0 && Number.isFinite(v) && 2 ** Math.round(Math.log2(v)) === v;
 }
-function fillCells(fmt: FloatFormat, count: number, bitsOf: (i: number) => number, t: CellTables): void {
-  for (let i = 0; i < count; i++) {
-    const b = bitsOf(i);
-    t.value[i] = fmt.decode(b);
-    const E = Math.floor(b / 2 ** fmt.fractionBits) % 2 ** fmt.exponentBits;
-    const [up, down] = halfGaps(fmt, E, b % 2 ** fmt.fractionBits === 0);
-    t.up[i] = up;
-    t.down[i] = down;
-  }
-}
+
 export interface FusedStats {
   /** Elements whose expected value the exact BigInt path computed. */
   exactExpected: number;
@@ -109,6 +111,8 @@ export class FusedValueCheck {
   private readonly vs = new Float64Array(CHUNK);
   private readonly up = new Float64Array(CHUNK);
   private readonly down = new Float64Array(CHUNK);
+  /** 1 where the output's bit pattern is even (16-bit formats: ties to even). */
+  private readonly even = new Uint8Array(CHUNK);
   private readonly res = { lo: 0, hi: 0 };
   private readonly failures: ValueFailure[] = [];
   private failedCount = 0;
@@ -200,11 +204,15 @@ export class FusedValueCheck {
     const t = this.cells;
     if (t !== undefined) {
       const bits = d as Uint16Array;
+      const even = this.even;
+      const { value, upByExp, downByExp, fractionBits, expMask, fracMask } = t;
       for (let i = 0; i < count; i++) {
         const b = bits[start + i];
-        vs[i] = t.value[b];
-        up[i] = t.up[b];
-        down[i] = t.down[b];
+        const E = (b >> fractionBits) & expMask;
+        vs[i] = value[b];
+        up[i] = upByExp[E];
+        down[i] = (b & fracMask) === 0 ? downByExp[E] : upByExp[E];
+        even[i] = (b & 1) ^ 1;
       }
     } else if (d instanceof Float32Array) {
       // float32 cells are tested with Math.fround (RN-even): no half-gaps needed
@@ -217,7 +225,7 @@ export class FusedValueCheck {
 
   /** 'none', outputs of at most 32 bits. */
   private checkChunk32(count: number): void {
-    const { xs, ys, vs, up, down } = this;
+    const { xs, ys, vs, up, down, even } = this;
     const maxFinite = this.out.maxFinite;
     const h = this.fb.hot;
     const hb = this.loss.hotBeta();
@@ -229,6 +237,8 @@ export class FusedValueCheck {
     const { N, flushBelow, aMax, c1m, c1p, bLoLo, bHiHi, dStar, kLo, kHi, hbHi, hbLo, c2lo, c2hi, linSafe } = h;
     const i2b = hb.i2b;
     const hbRef = hb.hb;
+    // 1/(2 beta) is exact (a power of two): then L = a^2 / (2 beta) is exact whenever a^2 is
+    const i2bExact = isPow2(i2b) && i2b * 2 * hb.b === 1;
     const f32 = this.f32;
     for (let i = 0; i < count; i++) {
       const x = xs[i];
@@ -243,14 +253,17 @@ export class FusedValueCheck {
         let lo: number;
         let hi: number;
         let L: number;
+        let quad: boolean;
         if (dh < bLoLo && dl >= dStar) {
           lo = dl * dl * kLo;
           hi = dh * dh * kHi;
           L = a * a * i2b;
+          quad = true;
         } else if (dl >= bHiHi && linSafe) {
           lo = (dl - hbHi) * c2lo;
           hi = (dh - hbLo) * c2hi;
           L = a - hbRef;
+          quad = false;
         } else {
           this.careful32(i, x, y, v);
           continue;
@@ -259,12 +272,23 @@ export class FusedValueCheck {
           // is v the correctly rounded value? Both ends of the loss's error interval round to v
           // (float32: Math.fround is RN-even), or they lie strictly inside v's cell
           if (f32 ? Math.fround(L * CELL_LO) === v && Math.fround(L * CELL_HI) === v : L * CELL_HI < v + up[i] && L * CELL_LO > v - down[i]) continue;
-          // a tie or near-tie: L exact? (x - y and a - beta/2 both exact: then RN of the double L is exact)
-          if (f32 && L === a - hbRef) {
-            const bb = s - x;
-            const bl = L - a;
-            if (x - (s - bb) + (-y - bb) === 0 && a - (L - bl) + (-hbRef - bl) === 0 && Math.fround(L) === v) continue;
+          // a tie or near-tie: is the double L the exact loss? (x - y exact, and a - beta/2 exact,
+          // or a^2 exact with 1/(2 beta) a power of two) Then its rounding is decided exactly.
+          const bb = s - x;
+          let exact = x - (s - bb) + (-y - bb) === 0;
+          if (exact) {
+            if (quad) {
+              const p = a * a;
+              const c = 134217729 * a;
+              const ah = c - (c - a);
+              const al = a - ah;
+              exact = i2bExact && ah * ah - p + 2 * ah * al + al * al === 0;
+            } else {
+              const bl = L - a;
+              exact = a - (L - bl) + (-hbRef - bl) === 0;
+            }
           }
+          if (exact && (f32 ? Math.fround(L) === v : (L < v + up[i] && L > v - down[i]) || ((L === v + up[i] || L === v - down[i]) && even[i] === 1))) continue;
           this.noteUlp(x, y, v);
           continue;
         }
