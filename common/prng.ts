@@ -39,7 +39,8 @@ function rotl(x: number, k: number): number {
 
 /** xoshiro128** over a seeded state; next() returns the next uint32 (0 .. 2^32-1). */
 export class Xoshiro128ss {
-  private readonly s: Uint32Array;
+  /** The state words (ElementStream's bulk loops run the same steps on local copies). */
+  readonly s: Uint32Array;
   constructor(seed: number) {
     this.s = seedState(seed);
   }
@@ -133,13 +134,31 @@ export class ElementStream {
     if (gen.distribution === 'uniform') {
       const a = gen.a as number;
       const span = (gen.b as number) - a;
-      if (info.storage === 'float64') {
-        const d = data as Float64Array;
-        for (let i = offset; i < end; i++) d[i] = a + (span * g.next()) / 4294967296;
-      } else if (info.storage === 'float32') {
-        const d = data as Float32Array;
-        // a + span * r / 2^32 is exact in float64 (generatorProblems' bounds); the store rounds it to float32 (RN-even)
-        for (let i = offset; i < end; i++) d[i] = a + (span * g.next()) / 4294967296;
+      if (info.storage === 'float64' || info.storage === 'float32') {
+        // a + span * r / 2^32 is exact in float64 (generatorProblems' bounds); a float32 store rounds
+        // it to float32 (RN-even). The xoshiro128** steps of Xoshiro128ss.next, on local words.
+        const d = data as Float32Array | Float64Array;
+        const st = g.s;
+        let s0 = st[0] | 0;
+        let s1 = st[1] | 0;
+        let s2 = st[2] | 0;
+        let s3 = st[3] | 0;
+        for (let i = offset; i < end; i++) {
+          const m = Math.imul(s1, 5);
+          const r = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+          const t = s1 << 9;
+          s2 ^= s0;
+          s3 ^= s1;
+          s1 ^= s2;
+          s0 ^= s3;
+          s2 ^= t;
+          s3 = (s3 << 11) | (s3 >>> 21);
+          d[i] = a + (span * r) / 4294967296;
+        }
+        st[0] = s0;
+        st[1] = s1;
+        st[2] = s2;
+        st[3] = s3;
       } else {
         const fmt = this.fmt;
         for (let i = offset; i < end; i++) words[i] = Number(fmt.encode(a + (span * g.next()) / 4294967296));
