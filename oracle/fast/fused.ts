@@ -272,29 +272,40 @@ export class FusedValueCheck {
           // is v the correctly rounded value? Both ends of the loss's error interval round to v
           // (float32: Math.fround is RN-even), or they lie strictly inside v's cell
           if (f32 ? Math.fround(L * CELL_LO) === v && Math.fround(L * CELL_HI) === v : L * CELL_HI < v + up[i] && L * CELL_LO > v - down[i]) continue;
-          // a tie or near-tie: is the double L the exact loss? (x - y exact, and a - beta/2 exact,
-          // or a^2 exact with 1/(2 beta) a power of two) Then its rounding is decided exactly.
-          const bb = s - x;
-          let exact = x - (s - bb) + (-y - bb) === 0;
-          if (exact) {
-            if (quad) {
-              const p = a * a;
-              const c = 134217729 * a;
-              const ah = c - (c - a);
-              const al = a - ah;
-              exact = i2bExact && ah * ah - p + 2 * ah * al + al * al === 0;
-            } else {
-              const bl = L - a;
-              exact = a - (L - bl) + (-hbRef - bl) === 0;
-            }
-          }
-          if (exact && (f32 ? Math.fround(L) === v : (L < v + up[i] && L > v - down[i]) || ((L === v + up[i] || L === v - down[i]) && even[i] === 1))) continue;
-          this.noteUlp(x, y, v);
+          // a tie or near-tie (outside the loop: ties are rarer and the loop stays small)
+          this.tie32(i, x, y, v, a, L, quad, i2bExact, hbRef);
           continue;
         }
       }
       this.careful32(i, x, y, v);
     }
+  }
+
+  /**
+   * An element inside its interval whose loss is at or next to a tie of the output grid: is
+   * the double L the exact loss (x - y exact, and a - beta/2 exact, or a^2 exact with 1/(2 beta)
+   * a power of two)? Then its rounding is decided exactly; else the expected value is computed.
+   */
+  private tie32(i: number, x: number, y: number, v: number, a: number, L: number, quad: boolean, i2bExact: boolean, hbRef: number): void {
+    const s = x - y;
+    const bb = s - x;
+    let exact = x - (s - bb) + (-y - bb) === 0;
+    if (exact) {
+      if (quad) {
+        const p = a * a;
+        const c = 134217729 * a;
+        const ah = c - (c - a);
+        const al = a - ah;
+        exact = i2bExact && ah * ah - p + 2 * ah * al + al * al === 0;
+      } else {
+        const bl = L - a;
+        exact = a - (L - bl) + (-hbRef - bl) === 0;
+      }
+    }
+    const up = this.up[i];
+    const down = this.down[i];
+    if (exact && (this.f32 ? Math.fround(L) === v : (L < v + up && L > v - down) || ((L === v + up || L === v - down) && this.even[i] === 1))) return;
+    this.noteUlp(x, y, v);
   }
 
   /** One element by `bounds` (every region the fast path covers), then the full road where needed. */
