@@ -21,6 +21,11 @@ import type { LossKernel } from './loss.js';
 import { addToChunks } from './superacc.js';
 
 const SPLIT = 134217729;
+/** ULP64[E]: the binary64 quantum of the binade with biased exponent field E. */
+const ULP64 = new Float64Array(2048);
+for (let E = 0; E < 2048; E++) ULP64[E] = 2 ** (Math.max(E, 1) - 1075);
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
 const U = 2 ** -53;
 const RHO64 = 2 ** -96;
 /** |d| range of the hot regions: squares, their Dekker errors and the bounds stay normal and finite. */
@@ -73,48 +78,75 @@ export function hot64Bounds(c: { flushBelow: number; bLoLo: number; bHiHi: numbe
 }
 
 /**
- * 'none': judges each element of the chunk whose value is proven inside its interval and
- * equal to the correctly rounded result; the others go to `todo`: ~i for an element proven
- * inside its interval (only its ulp error remains to compute), i for the careful road.
- * Returns their count.
+ * 'none': judges each element of the chunk. The correctly rounded value always lies in its
+ * interval (the model bounds every admitted computation, the exact one among them), so an
+ * output proven equal to it passes without its interval: the loss L = (a + ae)^2 / (2 beta)
+ * or a + ae - beta/2 as a double-word within 2^-100, and v = LH with L inside v's half-gap.
+ * Otherwise the hot regions' bounds are computed: an element proven inside its interval
+ * goes to `todo` as ~i (only its ulp error is due), any other as i (the careful road).
+ * Returns the count in `todo`.
  */
-export function checkNone64(h: Hot64, xs: Float64Array, ys: Float64Array, vs: Float64Array, count: number, todo: Int32Array): number {
-  const { flushBelow, bLoLo, bHiHi, dStar, kLo, kHi, c2lo, c2hi, hbHi, hbLo, linSafe, hb, inv2b } = h;
+export function checkNone64(h: Hot64, xs: Float64Array, ys: Float64Array, vs: Float64Array, count: number, todo: Int32Array, ulp: { max: number }): number {
+  const { flushBelow, bLoLo, bHiHi, dStar, kLo, kHi, c2lo, c2hi, hbHi, hbLo, linSafe, b, hb, inv2b } = h;
   let nTodo = 0;
+  let maxUlp = ulp.max;
   for (let i = 0; i < count; i++) {
     const x = xs[i];
     const y = ys[i];
     const v = vs[i];
     const s = x - y;
     const a = Math.abs(s);
-    let ok = false;
-    if (a >= A_MIN && a <= A_MAX && !(flushBelow > 0 && ((Math.abs(x) < flushBelow && x !== 0) || (Math.abs(y) < flushBelow && y !== 0)))) {
-      const bb = s - x;
-      const e0 = x - (s - bb) + (-y - bb);
-      const ae = s < 0 ? -e0 : e0; // |d| = a + ae exactly
-      const dlH = a - a * U; // the exact a (1 - u) when ae = 0 up to 2^-106 (a*U exact, one rounding)
-      const dhH = a + a * U;
-      let loH = 0;
-      let loL = 0;
-      let hiH = 0;
-      let hiL = 0;
-      let LH = 0;
-      let LL = 0;
-      let region = 0;
-      if (dhH < bLoLo && dlH >= dStar) {
+    if (!(a >= A_MIN && a <= A_MAX)) {
+      todo[nTodo++] = i;
+      continue;
+    }
+    const bb = s - x;
+    const e0 = x - (s - bb) + (-y - bb);
+    const ae = s < 0 ? -e0 : e0; // |d| = a + ae exactly
+    // D2 = (a + ae)^2 as a double-word: a^2 exactly (Dekker), plus 2 a ae + ae^2 (below 2^-51 a^2, rounded)
+    let dH = 0;
+    let dL = 0;
+    let dh = 0;
+    let dl = 0;
+    const quad = a < b || (a === b && ae < 0);
+    let LH: number;
+    let LL: number;
+    if (quad) {
+      const p = a * a;
+      let c = SPLIT * a;
+      const ah = c - (c - a);
+      const al = a - ah;
+      const q = ah * ah - p + 2 * ah * al + al * al + (2 * a * ae + ae * ae);
+      dH = p + q;
+      dL = q - (dH - p);
+      c = SPLIT * dH;
+      dh = c - (c - dH);
+      dl = dH - dh;
+      const t = dH * inv2b.h;
+      const e = dh * inv2b.hh - t + dh * inv2b.hl + dl * inv2b.hh + dl * inv2b.hl + (dH * inv2b.l + dL * inv2b.h);
+      LH = t + e;
+      LL = e - (LH - t);
+    } else {
+      // L = a + ae - beta/2: TwoSum(a, -beta/2) exactly, plus ae (its rounding is below 2^-106 L)
+      const sh = a - hb;
+      const bv = sh - a;
+      const l2 = a - (sh - bv) + (-hb - bv) + ae;
+      LH = sh + l2;
+      LL = l2 - (LH - sh);
+    }
+    // v = RN64(L): v = LH and L within v's half-gap (>= v 2^-54, so v 2^-55 is safe) of v
+    if (v === LH && Math.abs(LL) + RHO64 * LH < v * 2 ** -55) continue;
+    // not proven the correctly rounded value: inside the interval?
+    const dlH = a - a * U;
+    const dhH = a + a * U;
+    let loH = 0;
+    let loL = 0;
+    let hiH = 0;
+    let hiL = 0;
+    let region = 0;
+    if (!(flushBelow > 0 && ((Math.abs(x) < flushBelow && x !== 0) || (Math.abs(y) < flushBelow && y !== 0)))) {
+      if (quad && dhH < bLoLo && dlH >= dStar) {
         region = 1;
-        // D2 = (a + ae)^2: a^2 exactly (Dekker), plus 2 a ae + ae^2 (below 2^-51 a^2, rounded)
-        const p = a * a;
-        let c = SPLIT * a;
-        const ah = c - (c - a);
-        const al = a - ah;
-        const q = ah * ah - p + 2 * ah * al + al * al + (2 * a * ae + ae * ae);
-        const dH = p + q;
-        const dL = q - (dH - p);
-        c = SPLIT * dH;
-        const dh = c - (c - dH);
-        const dl = dH - dh;
-        // lo = D2 kLo
         let t = dH * kLo.h;
         let e = dh * kLo.hh - t + dh * kLo.hl + dl * kLo.hh + dl * kLo.hl + (dH * kLo.l + dL * kLo.h);
         loH = t + e;
@@ -123,13 +155,8 @@ export function checkNone64(h: Hot64, xs: Float64Array, ys: Float64Array, vs: Fl
         e = dh * kHi.hh - t + dh * kHi.hl + dl * kHi.hh + dl * kHi.hl + (dH * kHi.l + dL * kHi.h);
         hiH = t + e;
         hiL = e - (hiH - t);
-        t = dH * inv2b.h;
-        e = dh * inv2b.hh - t + dh * inv2b.hl + dl * inv2b.hh + dl * inv2b.hl + (dH * inv2b.l + dL * inv2b.h);
-        LH = t + e;
-        LL = e - (LH - t);
-      } else if (dlH >= bHiHi && linSafe) {
+      } else if (!quad && dlH >= bHiHi && linSafe) {
         region = 2;
-        // dl - bHi/2 as a double-word: a - a u - hbHi + ae (1 - u), the first three by TwoSums
         let sh = a - hbHi; // with its exact error (TwoSum)
         let bv = sh - a;
         let sl = a - (sh - bv) + (-hbHi - bv) + (-a * U + ae * (1 - U));
@@ -154,63 +181,50 @@ export function checkNone64(h: Hot64, xs: Float64Array, ys: Float64Array, vs: Fl
         e = hh * c2hi.hh - t + hh * c2hi.hl + hl * c2hi.hh + hl * c2hi.hl + (H * c2hi.l + L * c2hi.h);
         hiH = t + e;
         hiL = e - (hiH - t);
-        // L = a + ae - beta/2 exactly as h + l + rest
-        sh = a - hb;
-        bv = sh - a;
-        sl = a - (sh - bv) + (-hb - bv);
-        const l2 = sl + ae; // its rounding error is below 2^-106 L: inside the margin
-        LH = sh + l2;
-        LL = l2 - (LH - sh);
-      }
-      if (region !== 0) {
-        const eL = RHO64 * loH;
-        const eH = RHO64 * hiH;
-        // v >= lo: v above loH (lo < next(loH)) or v = loH with the low part provably <= 0; likewise v <= hi
-        const inLo = v > loH || (v === loH && loL + eL <= 0);
-        const inHi = v < hiH || (v === hiH && hiL - eH >= 0);
-        // v = RN64(L): v = LH and L within v's half-gap (>= v 2^-54, so v 2^-55 is safe) of v
-        if (inLo && inHi) {
-          if (v === LH && Math.abs(LL) + RHO64 * LH < v * 2 ** -55) ok = true;
-          else {
-            // inside its interval, but is it the correctly rounded value? (~i: only the ulp error is due)
-            todo[nTodo++] = ~i;
-            continue;
-          }
-        }
       }
     }
-    if (!ok) todo[nTodo++] = i;
+    if (region !== 0) {
+      const eL = RHO64 * loH;
+      const eH = RHO64 * hiH;
+      // v >= lo: v above loH (lo < next(loH)) or v = loH with the low part provably <= 0; likewise v <= hi
+      const inLo = v > loH || (v === loH && loL + eL <= 0);
+      const inHi = v < hiH || (v === hiH && hiL - eH >= 0);
+      if (inLo && inHi) {
+        // inside: its ulp error, with the expected value LH where RN64(L) is decided (else ~i: computed exactly)
+        if (Math.abs(LL) + RHO64 * LH < LH * 2 ** -55) {
+          F64[0] = LH;
+          const E = (U32[1] >>> 20) & 0x7ff;
+          const ue = Math.abs((v - LH) / ULP64[E]);
+          if (ue > maxUlp) maxUlp = ue;
+        } else todo[nTodo++] = ~i;
+        continue;
+      }
+    }
+    todo[nTodo++] = i;
   }
+  ulp.max = maxUlp;
   return nTodo;
 }
 
-/** Counts a reduction's hot loop hands back once per chunk. */
+/** Counts the reduction terms' hot loop hands back once per chunk. */
 export interface Hot64Sums {
-  nLin: number;
   small: number;
-  /** superaccumulator adds made (the most any one of them received) */
-  adds: number;
   eLo: number;
   eHi: number;
   /** The double-word chunk sums' own error bound (absolute, for both sums). */
   sumErr: number;
 }
 
-const F64 = new Float64Array(1);
-const U32 = new Uint32Array(F64.buffer);
-
 /**
- * 'sum'/'mean': adds each element's exact loss (quadratic: (s + err)^2 as six exact parts;
- * linear: |d|) to the loss kernel's superaccumulators, and its terms (RD64/RU64 of the
+ * A reduction's interval terms (phase 2, oracle/fast/fused.ts): RD64/RU64 of each element's
  * bounds where the level rounds elements to the output, else the double-word bounds with
- * their error bounds) to the bounds' sums; the elements it cannot take go to `todo`.
+ * their error bounds, summed per chunk in double-words and added exactly to the bounds'
+ * superaccumulators; the elements it cannot take go to `todo`.
  */
-export function accumulate64(h: Hot64, xs: Float64Array, ys: Float64Array, count: number, roundEach: boolean, accN: number, quad: Float64Array, lin: Float64Array, sumLo: Float64Array, sumHi: Float64Array, out: Hot64Sums, todo: Int32Array): number {
+export function terms64(h: Hot64, xs: Float64Array, ys: Float64Array, count: number, roundEach: boolean, accN: number, sumLo: Float64Array, sumHi: Float64Array, out: Hot64Sums, todo: Int32Array): number {
   const { flushBelow, bLoLo, bHiHi, dStar, kLo, kHi, c2lo, c2hi, hbHi, hbLo, linSafe } = h;
   let nTodo = 0;
-  let nLin = 0;
   let small = 0;
-  let adds = 0;
   let eLo = 0;
   let eHi = 0;
   // the terms are summed in double-words (TwoSum into a high part, errors into a low part)
@@ -237,7 +251,7 @@ export function accumulate64(h: Hot64, xs: Float64Array, ys: Float64Array, count
       let hiH = 0;
       let hiL = 0;
       let region = 0;
-      if (dhH < bLoLo && dlH >= dStar && (e0 === 0 || Math.abs(e0) >= A_MIN)) {
+      if (dhH < bLoLo && dlH >= dStar) {
         region = 1;
         const p = a * a;
         let c = SPLIT * a;
@@ -331,34 +345,6 @@ export function accumulate64(h: Hot64, xs: Float64Array, ys: Float64Array, count
           bv = t - hiS;
           hiC += hiS - (t - bv) + (hv - bv);
           hiS = t;
-          if (region === 1) {
-            // (s + e0)^2 = s^2 + 2 s e0 + e0^2, each as a Dekker pair
-            let p = s * s;
-            let c = SPLIT * s;
-            const sh = c - (c - s);
-            const sl = s - sh;
-            addToChunks(quad, p);
-            addToChunks(quad, sh * sh - p + 2 * sh * sl + sl * sl);
-            if (e0 !== 0) {
-              const s2 = 2 * s;
-              p = s2 * e0;
-              c = SPLIT * e0;
-              const eh = c - (c - e0);
-              const el = e0 - eh;
-              const s2h = 2 * sh;
-              const s2l = 2 * sl;
-              addToChunks(quad, p);
-              addToChunks(quad, s2h * eh - p + s2h * el + s2l * eh + s2l * el);
-              p = e0 * e0;
-              addToChunks(quad, p);
-              addToChunks(quad, eh * eh - p + 2 * eh * el + el * el);
-            }
-          } else {
-            addToChunks(lin, a);
-            if (ae !== 0) addToChunks(lin, ae);
-            nLin++;
-          }
-          adds++;
         }
       }
     }
@@ -369,9 +355,7 @@ export function accumulate64(h: Hot64, xs: Float64Array, ys: Float64Array, count
   addToChunks(sumHi, hiS);
   addToChunks(sumHi, hiC);
   out.sumErr += 2 ** -78 * (loS + hiS);
-  out.nLin += nLin;
   out.small += small;
-  out.adds += adds;
   out.eLo += eLo;
   out.eHi += eHi;
   return nTodo;

@@ -46,13 +46,16 @@ const DD_MIN = 2 ** -960;
 /** ULP64[E]: the binary64 quantum of the binade with biased exponent field E. */
 const ULP64 = new Float64Array(2048);
 for (let E = 0; E < 2048; E++) ULP64[E] = 2 ** (Math.max(E, 1) - 1075);
+/** POW2_64[E] = 2^(E - 1023): the power of two at the bottom of binade E. */
+const POW2_64 = new Float64Array(2048);
+for (let E = 0; E < 2048; E++) POW2_64[E] = 2 ** (E - 1023);
 
 /** Half the gap from h to its neighbour on the side of `side` (a sign), in binary64. */
 function halfGap64(h: number, side: number): number {
   const E = exponentField(h);
   const q = ULP64[E];
   // just below a power of two (above the subnormal range) the binade below has half the quantum
-  if (side < 0 && E > 1 && h === 2 ** (E - 1023)) return q / 4;
+  if (side < 0 && E > 1 && h === POW2_64[E]) return q / 4;
   return q / 2;
 }
 
