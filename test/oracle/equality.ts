@@ -124,6 +124,9 @@ export function compareCall(args: CallArgs, out: FloatDType, stats: EqualityStat
       stats.intervalsCompared += ea.lo.length;
       for (let i = 0; i < ea.lo.length; i++) {
         if (!same(fa.lo[i], ea.lo[i]) || !same(fa.hi[i], ea.hi[i])) return `${level} interval[${i}] (beta ${beta}): fast [${fa.lo[i]}, ${fa.hi[i]}] exact [${ea.lo[i]}, ${ea.hi[i]}]`;
+        // the value check's shortcut rests on this: the correctly rounded value is always inside its interval
+        const e = ea.expected[i];
+        if (e === e && !(ea.lo[i] <= e && e <= ea.hi[i])) return `${level} interval[${i}] (beta ${beta}): [${ea.lo[i]}, ${ea.hi[i]}] does not contain the expected ${e}`;
       }
       if (beta === 'float32' && options.fusedSeed !== undefined && fast.beta.kind !== 'nan') {
         const actual = tensorFromNumbers(out, fast.shape, outputsNear(out, ea, options.fusedSeed));
