@@ -14,6 +14,7 @@ import { exactRational } from './arith.js';
 import { exactAbsDiff, elementBounds, exactElementInterval, subnormalInput } from './elementwise.js';
 import type { Rational } from './exact.js';
 import { FastBounds } from './fast/bounds.js';
+import { ReductionTerms } from './fast/terms.js';
 import { CHUNK, ElementReader } from './inputs.js';
 import { finishInterval, levelSpec, makeParams } from './level.js';
 import { accumulationFormat, reductionBounds, reductionTerm } from './reduction.js';
@@ -45,13 +46,54 @@ export function acceptance(ref: OracleOutput, level: ToleranceLevel, options: Ac
   if (options.arithmetic === 'exact') exactAcceptance(ref, level, acc);
   else {
     const fb = new FastBounds(ref, lv);
-    fb.intervals(ref, acc);
+    const terms = new ReductionTerms(fb);
+    fastIntervals(ref, fb, terms, acc);
     if (options.stats) {
       options.stats.intervalFallbacks += fb.exactElements;
-      options.stats.reductionFallbacks += fb.exactReductions;
+      options.stats.reductionFallbacks += terms.exactReductions;
     }
   }
   return acc;
+}
+
+/** Every element's interval into acc by the fast path (acc.expected holds the expected values). */
+function fastIntervals(ref: OracleOutput, fb: FastBounds, terms: ReductionTerms, acc: Acceptance): void {
+  const x = new ElementReader(ref.logits, 'logits');
+  const y = new ElementReader(ref.labels, 'labels');
+  const n = x.n;
+  const xs = new Float64Array(CHUNK);
+  const ys = new Float64Array(CHUNK);
+  const res = { lo: 0, hi: 0 };
+  if (ref.reduction === 'none') {
+    for (let start = 0; start < n; start += CHUNK) {
+      const c = Math.min(CHUNK, n - start);
+      x.read(start, c, xs);
+      y.read(start, c, ys);
+      for (let i = 0; i < c; i++) {
+        fb.elementInterval(xs[i], ys[i], acc.expected[start + i], res);
+        acc.lo[start + i] = res.lo;
+        acc.hi[start + i] = res.hi;
+      }
+    }
+    return;
+  }
+  const e = acc.expected[0];
+  const pass = (add: (a: number, b: number) => void) => {
+    for (let start = 0; start < n; start += CHUNK) {
+      const c = Math.min(CHUNK, n - start);
+      x.read(start, c, xs);
+      y.read(start, c, ys);
+      for (let i = 0; i < c; i++) add(xs[i], ys[i]);
+    }
+  };
+  if (e === e) pass((a, b) => terms.addTerm(a, b));
+  terms.reductionInterval(e, n, res, () => {
+    terms.resetReduction();
+    pass((a, b) => terms.addTermExact(a, b));
+    terms.exactReductionInterval(e, n, res);
+  });
+  acc.lo[0] = res.lo;
+  acc.hi[0] = res.hi;
 }
 
 /** The model evaluated exactly for every element (the slow reference). */

@@ -23,18 +23,20 @@
  * Reductions accumulate the exact sum and the interval terms in one pass and judge the
  * single output value at the end.
  */
-import { decodeTable16, floatFormat, type FloatFormat } from '../../common/float-format.js';
-import type { FloatDType, Tensor } from '../../common/types.js';
+import { floatFormat, type FloatFormat } from '../../common/float-format.js';
+import type { Tensor } from '../../common/types.js';
 import type { ValueCheck, ValueFailure } from '../check.js';
 import { ulpError } from '../check.js';
 import { CHUNK, ElementReader } from '../inputs.js';
 import type { LevelSpec } from '../level.js';
 import type { ReferenceSetup } from '../reference.js';
-import { FastBounds, Status, type HotConstants } from './bounds.js';
+import { FastBounds, Status } from './bounds.js';
+import { ReductionTerms } from './terms.js';
 import { gridOf, type Grid } from './grid.js';
-import { checkNone64, hot64Constants, terms64, type Hot64, type Hot64Sums } from './hot64.js';
+import { cells16, isPow2, NO_HOT, rawHex, type CellTables } from './cells.js';
+import { ReductionCheck } from './fused-reduction.js';
+import { checkNone64, hot64Constants, type Hot64 } from './hot64.js';
 import { LossKernel } from './loss.js';
-import { addToChunks } from './superacc.js';
 
 const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
@@ -46,52 +48,11 @@ const CELL_HI = 1 + CELL;
 /** Widening of the binary64 bounds for the pass test (their proven error is at most 2^-48). */
 const RHO_LO = 1 + 2 ** -44;
 const RHO_HI = 1 - 2 ** -44;
-/** The error bound of the hot loop's binary64 bounds (relative; the proven error is at most 2^-48). */
-const RHO_SUM = 2 ** -44;
 /** 1.5 * 2^52: adding and subtracting it rounds |m| < 2^51 to an integer, ties to even. */
 const RN_MAGIC = 6755399441055744;
 /** The hot loop's single widening (the bounds there are within 2^-48 of the model's). */
 const RHO_LO2 = 1 + 2 ** -43;
 const RHO_HI2 = 1 - 2 ** -43;
-
-/**
- * Per 16-bit format: the value of every bit pattern, and by biased exponent the half-gaps
- * of a value's rounding cell: above (q/2) and below a power of two (q/4 above the smallest
- * normal, the binade below having half the quantum; q/2 otherwise); NaN for inf/NaN.
- */
-interface CellTables {
-  value: Float32Array;
-  upByExp: Float64Array;
-  downByExp: Float64Array;
-  fractionBits: number;
-  expMask: number;
-  fracMask: number;
-}
-const cellTables = new Map<string, CellTables>();
-function cells16(fmt: FloatFormat): CellTables {
-  let t = cellTables.get(fmt.name);
-  if (t === undefined) {
-    const expMask = 2 ** fmt.exponentBits - 1;
-    const upByExp = new Float64Array(expMask + 1);
-    const downByExp = new Float64Array(expMask + 1);
-    for (let E = 0; E <= expMask; E++) {
-      const q = 2 ** (Math.max(E, 1) - fmt.bias - fmt.fractionBits);
-      upByExp[E] = E === expMask ? NaN : q / 2;
-      downByExp[E] = E === expMask ? NaN : E > 1 ? q / 4 : q / 2;
-    }
-    t = { value: decodeTable16(fmt.name), upByExp, downByExp, fractionBits: fmt.fractionBits, expMask, fracMask: 2 ** fmt.fractionBits - 1 };
-    cellTables.set(fmt.name, t);
-  }
-  return t;
-}
-
-/** Hot constants that match no element (no covered region: every element takes the careful road). */
-const NO_HOT = { flushBelow: 0, aMax: -1, c1m: 1, c1p: 1, bLoLo: -1, bHiHi: Infinity, dStar: Infinity, kLo: 0, kHi: 0, hbHi: 0, hbLo: 0, c2lo: 0, c2hi: 0, linSafe: false };
-
-/** v is a positive power of two (v > 0 finite). */
-function isPow2(v: number): boolean {
-  return v > 0 && Number.isFinite(v) && 2 ** Math.round(Math.log2(v)) === v;
-}
 
 export interface FusedStats {
   /** Elements whose expected value the exact BigInt path computed. */
@@ -111,6 +72,9 @@ export class FusedValueCheck {
   private readonly is64: boolean;
   private readonly loss: LossKernel;
   private readonly fb: FastBounds;
+  private readonly terms: ReductionTerms;
+  /** The reduction side (phases 1 and 2). */
+  private readonly red: ReductionCheck;
   private readonly xs = new Float64Array(CHUNK);
   private readonly ys = new Float64Array(CHUNK);
   private readonly vs = new Float64Array(CHUNK);
@@ -132,12 +96,7 @@ export class FusedValueCheck {
   /** The output is float32: cells are tested with Math.fround. */
   private readonly f32: boolean;
   private finished = false;
-  // reductions: the level rounds each element's bounds to the output; the grid; exponent buckets of exact terms
-  private readonly roundEach: boolean;
   private readonly outGrid: Grid | undefined;
-  private readonly accN: number;
-  private readonly bucketLo = new Float64Array(2048);
-  private readonly bucketHi = new Float64Array(2048);
   /** Elements of a chunk the hot loops leave to the careful road. */
   private readonly todo = new Int32Array(CHUNK);
   /** The float64 hot loops' constants, or null. */
@@ -154,6 +113,7 @@ export class FusedValueCheck {
     this.is64 = this.out.bits > 32;
     this.loss = new LossKernel(setup.dtype, setup.beta, setup.grids);
     this.fb = new FastBounds(setup, lv);
+    this.terms = new ReductionTerms(this.fb);
     this.reduced = setup.reduction !== 'none';
     if (actual.dtype !== setup.dtype) throw new Error(`value check: the output is ${actual.dtype}, the expectation ${setup.dtype} (the engine checks dtypes first)`);
     const want = this.reduced ? 1 : this.n;
@@ -162,10 +122,9 @@ export class FusedValueCheck {
     this.actualData = reader.tensorData!;
     if (this.out.bits === 16) this.cells = cells16(this.out);
     this.f32 = this.out.name === 'float32';
-    this.roundEach = lv.elementRoundedToOutputBeforeReduction;
     this.outGrid = this.is64 ? undefined : gridOf(this.out);
-    this.accN = floatFormat(lv.accumulation[setup.dtype]).minNormal;
     this.hot64 = this.is64 ? hot64Constants(this.fb, this.loss) : null;
+    this.red = new ReductionCheck(this.loss, this.fb, this.terms, this.hot64, lv.elementRoundedToOutputBeforeReduction, floatFormat(lv.accumulation[setup.dtype]).minNormal, this.out);
   }
 
   get total(): number {
@@ -189,8 +148,8 @@ export class FusedValueCheck {
       this.setup.x.read(this.position, c, this.xs);
       this.setup.y.read(this.position, c, this.ys);
       if (this.reduced) {
-        if (this.phase === 1) this.expectedChunk(c);
-        else this.termsChunk(c);
+        if (this.phase === 1) this.red.expectedChunk(this.xs, this.ys, c);
+        else this.red.termsChunk(this.xs, this.ys, c);
       } else {
         this.decodeActual(this.position, c);
         if (this.is64) this.checkChunk64(c);
@@ -215,7 +174,9 @@ export class FusedValueCheck {
           this.position = 0;
         }
       } else {
-        this.finishReduction();
+        this.red.interval(this.expectedSum, this.n, this.setup.x, this.setup.y, this.res);
+        this.decodeActual(0, 1);
+        this.judgeReduction(this.expectedSum, this.res, this.vs[0]);
         this.finished = true;
       }
     }
@@ -449,178 +410,6 @@ export class FusedValueCheck {
     this.failures.push({ index, expected: e, lo, hi, actual: v, expectedHex: hex(e), loHex: hex(lo), hiHex: hex(hi), actualHex: rawHex(this.actual, index), ulpError: v === e ? 0 : ulpError(this.setup.dtype, e, v) });
   }
 
-  /**
-   * Phase 1 of a reduction: the exact sum of the losses (oracle/fast/loss.ts), inline for the
-   * elements whose |d| is exact in binary64 and in the range where Dekker's product is exact
-   * (a^2 as two exact parts for the quadratic branch, a for the linear one), by the loss
-   * kernel otherwise.
-   */
-  private expectedChunk(count: number): void {
-    const { xs, ys, loss } = this;
-    const hb = loss.hotBeta();
-    if (!(hb.b > 0) || loss.nan) {
-      for (let i = 0; i < count; i++) if (!loss.accumulate(xs[i], ys[i])) return;
-      return;
-    }
-    const b = hb.b;
-    const qc = loss.quad.chunk;
-    const lc = loss.lin.chunk;
-    let nLin = 0;
-    let adds = 0;
-    for (let i = 0; i < count; i++) {
-      const x = xs[i];
-      const y = ys[i];
-      const s = x - y;
-      const a = Math.abs(s);
-      if (a >= 2 ** -450 && a <= 2 ** 300) {
-        const bb = s - x;
-        if (x - (s - bb) + (-y - bb) === 0) {
-          if (a < b) {
-            const p = a * a;
-            const c = 134217729 * a;
-            const ah = c - (c - a);
-            const al = a - ah;
-            addToChunks(qc, p);
-            addToChunks(qc, ah * ah - p + 2 * ah * al + al * al);
-          } else if (a > b) {
-            addToChunks(lc, a);
-            nLin++;
-          } else if (!loss.accumulate(x, y)) break;
-          adds++;
-          continue;
-        }
-      } else if (s === 0) continue;
-      if (!loss.accumulate(x, y)) break;
-    }
-    loss.nLin += nLin;
-    loss.quad.noteAdds(2 * adds);
-    loss.lin.noteAdds(adds);
-  }
-
-  /** Phase 2 of a reduction: the interval's terms (hot loops where they apply, FastBounds.addTerm otherwise). */
-  private termsChunk(count: number): void {
-    const h = this.fb.hot;
-    if (h !== null) this.termsChunk32(count, h);
-    else if (this.hot64 !== null) this.termsChunk64(count, this.hot64);
-    else for (let i = 0; i < count; i++) this.fb.addTerm(this.xs[i], this.ys[i]);
-  }
-
-  /** Phase 2, float64 outputs: the hot loop (oracle/fast/hot64.ts), then FastBounds.addTerm for what it leaves. */
-  private termsChunk64(count: number, h: Hot64): void {
-    const { fb, todo } = this;
-    const sums: Hot64Sums = { small: 0, eLo: 0, eHi: 0, sumErr: 0 };
-    const k = terms64(h, this.xs, this.ys, count, this.roundEach, this.accN, fb.sumLo.chunk, fb.sumHi.chunk, sums, todo);
-    fb.sumLo.noteAdds(2);
-    fb.sumHi.noteAdds(2);
-    fb.small += sums.small;
-    // each term's proven error is below 2^-100 of it (widened, also for the rounding of these error sums)
-    fb.errLo += sums.eLo * 2 ** -96 + sums.sumErr;
-    fb.errHi += sums.eHi * 2 ** -96 + sums.sumErr;
-    for (let j = 0; j < k; j++) {
-      const i = todo[j];
-      fb.addTerm(this.xs[i], this.ys[i]);
-    }
-  }
-
-  /**
-   * Phase 2, outputs of at most 32 bits: the two single-formula regions of HotConstants
-   * inline (the terms rounded to the output where the level admits it, exactly, into
-   * exponent buckets; at strict the bounds themselves with their error bounds), everything
-   * else by FastBounds.addTerm.
-   */
-  private termsChunk32(count: number, h: HotConstants): void {
-    const { xs, ys, fb } = this;
-    const { N, flushBelow, aMax, c1m, c1p, bLoLo, bHiHi, dStar, kLo, kHi, hbHi, hbLo, c2lo, c2hi, linSafe } = h;
-    const roundEach = this.roundEach;
-    const g = this.outGrid!;
-    const quantum = g.quantum;
-    const inverse = g.inverse;
-    const maxFinite = this.out.maxFinite;
-    const accN = this.accN;
-    const bLo = this.bucketLo;
-    const bHi = this.bucketHi;
-    const sLo = fb.sumLo.chunk;
-    const sHi = fb.sumHi.chunk;
-    let small = 0;
-    let eLo = 0;
-    let eHi = 0;
-    let adds = 0;
-    for (let i = 0; i < count; i++) {
-      const x = xs[i];
-      const y = ys[i];
-      const a = Math.abs(x - y);
-      let done = false;
-      if (a > N && a <= aMax && !(flushBelow > 0 && ((Math.abs(x) < flushBelow && x !== 0) || (Math.abs(y) < flushBelow && y !== 0)))) {
-        // a = |RN64(x - y)| is within 2^-53 of |d|: the bounds' error analysis covers it
-        const dl = a * c1m;
-        const dh = a * c1p;
-        let lo = -1;
-        let hi = 0;
-        if (dh < bLoLo && dl >= dStar) {
-          lo = dl * dl * kLo;
-          hi = dh * dh * kHi;
-        } else if (dl >= bHiHi && linSafe) {
-          lo = (dl - hbHi) * c2lo;
-          hi = (dh - hbLo) * c2hi;
-        }
-        if (lo >= 0) {
-          if (roundEach) {
-            // RD_out(lo): RD of the bracket's upper end, decided when the lower end is not below it
-            // (every value in [rl, l1] rounds down to rl); RU_out(hi) likewise from the lower end
-            const l1 = lo * RHO_LO2;
-            F64[0] = l1;
-            const El = (U32[1] >>> 20) & 0x7ff;
-            const rl = Math.floor(l1 * inverse[El]) * quantum[El];
-            const h0 = hi * RHO_HI2;
-            F64[0] = h0;
-            const Eh = (U32[1] >>> 20) & 0x7ff;
-            const rh = Math.ceil(h0 * inverse[Eh]) * quantum[Eh];
-            if (lo * RHO_HI2 >= rl && hi * RHO_LO2 <= rh && rh <= maxFinite) {
-              bLo[El] += rl;
-              bHi[Eh] += rh;
-              if (rl < accN) small++;
-              done = true;
-            }
-          } else if (lo * RHO_HI2 >= accN || lo * RHO_LO2 < accN) {
-            if (lo * RHO_LO2 < accN) small++;
-            addToChunks(sLo, lo);
-            addToChunks(sHi, hi);
-            eLo += lo;
-            eHi += hi;
-            adds++;
-            done = true;
-          }
-        }
-      }
-      if (!done) fb.addTerm(x, y);
-    }
-    fb.sumLo.noteAdds(adds);
-    fb.sumHi.noteAdds(adds);
-    fb.small += small;
-    fb.errLo += eLo * RHO_SUM;
-    fb.errHi += eHi * RHO_SUM;
-    fb.mergeBuckets(bLo, bHi);
-  }
-
-  private finishReduction(): void {
-    const e = this.expectedSum;
-    const res = this.res;
-    const n = this.n;
-    const fb = this.fb;
-    fb.reductionInterval(e, n, res, () => {
-      fb.resetReduction();
-      for (let start = 0; start < n; start += CHUNK) {
-        const c = Math.min(CHUNK, n - start);
-        this.setup.x.read(start, c, this.xs);
-        this.setup.y.read(start, c, this.ys);
-        for (let i = 0; i < c; i++) fb.addTermExact(this.xs[i], this.ys[i]);
-      }
-      fb.exactReductionInterval(e, n, res);
-    });
-    this.decodeActual(0, 1);
-    this.judgeReduction(e, res, this.vs[0]);
-  }
-
   /** The verdict on a reduction's single output v (interval res; NaN ends where e is NaN or v = e). */
   private judgeReduction(e: number, res: { lo: number; hi: number }, v: number): void {
     const ok = e !== e ? v !== v : v === e || (v >= res.lo && v <= res.hi);
@@ -640,16 +429,7 @@ export class FusedValueCheck {
       failedCount: this.failedCount,
       maxUlpError: this.maxUlp,
       failures: this.failures,
-      stats: { exactExpected: this.loss.exactElements, exactIntervals: this.fb.exactElements, exactReductions: this.fb.exactReductions, slowElements: this.slow },
+      stats: { exactExpected: this.loss.exactElements, exactIntervals: this.fb.exactElements, exactReductions: this.terms.exactReductions, slowElements: this.slow },
     };
   }
-}
-
-/** The hex of element i's raw pattern (a NaN keeps its payload). */
-function rawHex(t: Tensor, i: number): string {
-  const f = floatFormat(t.dtype as FloatDType);
-  const d = t.data;
-  if (d instanceof Uint16Array) return f.toHex(d[i]);
-  if (d instanceof Float32Array) return f.toHex(new Uint32Array(d.buffer, d.byteOffset, d.length)[i]);
-  return f.toHex(new BigUint64Array((d as Float64Array).buffer, (d as Float64Array).byteOffset, d.length)[i]);
 }
