@@ -51,6 +51,39 @@ export function registerBenchmark(b: Benchmark): void {
   benchmarks.push(b);
 }
 
+/** Min and median of samples. */
+export interface Spread {
+  minMs: number;
+  medianMs: number;
+  samplesMs: number[];
+}
+
+function spread(samples: number[]): Spread {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return { minMs: sorted[0], medianMs: sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2, samplesMs: samples };
+}
+
+/**
+ * Time several sides of a comparison with their repetitions interleaved (side A, side B,
+ * side A, ... rather than every A and then every B), so a change in the machine's load
+ * during the run hits every side alike; `warmup` untimed rounds first. Per side: min and
+ * median in milliseconds, and the samples.
+ */
+export async function timeInterleaved<K extends string>(sides: Record<K, () => unknown>, warmup: number, repeats: number): Promise<Record<K, Spread>> {
+  const names = Object.keys(sides) as K[];
+  for (let i = 0; i < warmup; i++) for (const k of names) await sides[k]();
+  const samples = Object.fromEntries(names.map((k) => [k, [] as number[]])) as Record<K, number[]>;
+  for (let i = 0; i < repeats; i++) {
+    for (const k of names) {
+      const t0 = process.hrtime.bigint();
+      await sides[k]();
+      samples[k].push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  }
+  return Object.fromEntries(names.map((k) => [k, spread(samples[k])])) as Record<K, Spread>;
+}
+
 /** Median of timed runs of fn after `warmup` untimed runs, in milliseconds, with all samples. */
 export async function timeMedian(fn: () => unknown, warmup: number, repeats: number): Promise<{ medianMs: number; samplesMs: number[] }> {
   for (let i = 0; i < warmup; i++) await fn();

@@ -6,7 +6,7 @@
  * of the suite must reproduce them bit for bit.
  */
 import { dtypesSpec } from './spec-data.js';
-import { floatFormat } from './float-format.js';
+import { floatFormat, type FloatFormat } from './float-format.js';
 import type { FloatDType, GeneratorSpec } from './types.js';
 
 /** SplitMix32 increment (the 32-bit golden ratio) and the MurmurHash3 fmix32 multipliers. */
@@ -39,7 +39,8 @@ function rotl(x: number, k: number): number {
 
 /** xoshiro128** over a seeded state; next() returns the next uint32 (0 .. 2^32-1). */
 export class Xoshiro128ss {
-  private readonly s: Uint32Array;
+  /** The state words (ElementStream's bulk loops run the same steps on local copies). */
+  readonly s: Uint32Array;
   constructor(seed: number) {
     this.s = seedState(seed);
   }
@@ -81,8 +82,11 @@ export function generatorProblems(gen: GeneratorSpec): string[] {
 }
 
 /**
- * The elements of a generated tensor, in the dtype's storage (spec/dtypes.json):
- * Uint16Array of bit patterns for 16-bit formats, Float32Array, Float64Array.
+ * A generated tensor's elements produced in order, chunk by chunk (spec/smooth-l1-loss.md
+ * section 11), so a consumer can stream a tensor of any size without holding it: each
+ * `fill` continues where the previous one stopped. Elements are written in the dtype's
+ * storage (spec/dtypes.json): Uint16Array of bit patterns for 16-bit formats,
+ * Float32Array, Float64Array.
  *
  * - 'uniform': element = RN_dtype(a + (b - a) * r / 2^32), one output r per element.
  * - 'bits': a raw bit pattern: 16-bit dtypes take the high 16 bits of one output,
@@ -90,53 +94,112 @@ export function generatorProblems(gen: GeneratorSpec): string[] {
  * - 'finite-bits': as 'bits', but a pattern with an all-ones exponent (inf or NaN) is
  *   discarded and the next one drawn.
  */
-export function generateElements(gen: GeneratorSpec, dtype: FloatDType, n: number): Uint16Array | Float32Array | Float64Array {
-  const problems = generatorProblems(gen);
-  if (problems.length) throw new RangeError(`bad generator: ${problems.join('; ')}`);
-  const info = dtypesSpec().float[dtype];
-  if (!info) throw new RangeError(`generators produce float dtypes only, got ${dtype}`);
-  const g = new Xoshiro128ss(gen.seed);
-  const data = info.storage === 'uint16' ? new Uint16Array(n) : info.storage === 'float32' ? new Float32Array(n) : new Float64Array(n);
-  // A view of the same storage as unsigned words, so bit patterns are written in the
-  // platform's own byte order, the same one the float view reads.
-  const words: Uint16Array | Uint32Array = info.storage === 'uint16' ? (data as Uint16Array) : new Uint32Array(data.buffer, data.byteOffset, data.byteLength / 4);
+export class ElementStream {
+  private readonly g: Xoshiro128ss;
+  private readonly info: { bits: number; exponentBits: number; fractionBits: number; storage: 'uint16' | 'float32' | 'float64' };
+  private readonly fmt: FloatFormat;
+  /** Elements produced so far. */
+  position = 0;
 
-  if (gen.distribution === 'uniform') {
-    const a = gen.a as number;
-    const span = (gen.b as number) - a;
-    if (info.storage === 'float64') {
-      const d = data as Float64Array;
-      for (let i = 0; i < n; i++) d[i] = a + (span * g.next()) / 4294967296;
+  constructor(
+    readonly gen: GeneratorSpec,
+    readonly dtype: FloatDType,
+  ) {
+    const problems = generatorProblems(gen);
+    if (problems.length) throw new RangeError(`bad generator: ${problems.join('; ')}`);
+    const info = dtypesSpec().float[dtype];
+    if (!info) throw new RangeError(`generators produce float dtypes only, got ${dtype}`);
+    this.info = info;
+    this.fmt = floatFormat(dtype);
+    this.g = new Xoshiro128ss(gen.seed);
+  }
+
+  /** Storage for n elements of this dtype. */
+  allocate(n: number): Uint16Array | Float32Array | Float64Array {
+    const st = this.info.storage;
+    return st === 'uint16' ? new Uint16Array(n) : st === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  }
+
+  /** Write the next `count` elements into data[offset .. offset + count) (data in the dtype's storage). */
+  fill(data: Uint16Array | Float32Array | Float64Array, offset: number, count: number): void {
+    const { gen, info, g } = this;
+    const expected = info.storage === 'uint16' ? Uint16Array : info.storage === 'float32' ? Float32Array : Float64Array;
+    if (!(data instanceof expected)) throw new TypeError(`ElementStream.fill: ${this.dtype} elements go into a ${expected.name}, got a ${data.constructor.name}`);
+    if (offset < 0 || count < 0 || offset + count > data.length) throw new RangeError(`ElementStream.fill: [${offset}, ${offset + count}) is outside a buffer of ${data.length}`);
+    // A view of the same storage as unsigned words, so bit patterns are written in the
+    // platform's own byte order, the same one the float view reads.
+    const words: Uint16Array | Uint32Array = info.storage === 'uint16' ? (data as Uint16Array) : new Uint32Array(data.buffer, data.byteOffset, data.byteLength / 4);
+    const end = offset + count;
+    this.position += count;
+    if (gen.distribution === 'uniform') {
+      const a = gen.a as number;
+      const span = (gen.b as number) - a;
+      if (info.storage === 'float64' || info.storage === 'float32') {
+        // a + span * r / 2^32 is exact in float64 (generatorProblems' bounds); a float32 store rounds
+        // it to float32 (RN-even). The xoshiro128** steps of Xoshiro128ss.next, on local words.
+        const d = data as Float32Array | Float64Array;
+        const st = g.s;
+        let s0 = st[0] | 0;
+        let s1 = st[1] | 0;
+        let s2 = st[2] | 0;
+        let s3 = st[3] | 0;
+        for (let i = offset; i < end; i++) {
+          const m = Math.imul(s1, 5);
+          const r = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+          const t = s1 << 9;
+          s2 ^= s0;
+          s3 ^= s1;
+          s1 ^= s2;
+          s0 ^= s3;
+          s2 ^= t;
+          s3 = (s3 << 11) | (s3 >>> 21);
+          d[i] = a + (span * r) / 4294967296;
+        }
+        st[0] = s0;
+        st[1] = s1;
+        st[2] = s2;
+        st[3] = s3;
+      } else {
+        const fmt = this.fmt;
+        for (let i = offset; i < end; i++) words[i] = Number(fmt.encode(a + (span * g.next()) / 4294967296));
+      }
+      return;
+    }
+    const finiteOnly = gen.distribution === 'finite-bits';
+    const expMask = 2 ** info.exponentBits - 1;
+    if (info.bits === 64) {
+      // The exponent lives in the high word: bits 52..62 overall = bits 20..30 of the high word.
+      const hiShift = info.fractionBits - 32;
+      const little = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+      for (let i = offset; i < end; i++) {
+        let hi: number, lo: number;
+        do {
+          hi = g.next();
+          lo = g.next();
+        } while (finiteOnly && ((hi >>> hiShift) & expMask) === expMask);
+        words[2 * i + (little ? 1 : 0)] = hi;
+        words[2 * i + (little ? 0 : 1)] = lo;
+      }
     } else {
-      const fmt = floatFormat(dtype);
-      for (let i = 0; i < n; i++) words[i] = Number(fmt.encode(a + (span * g.next()) / 4294967296));
+      const drop = 32 - info.bits;
+      for (let i = offset; i < end; i++) {
+        let p: number;
+        do p = g.next() >>> drop;
+        while (finiteOnly && ((p >>> info.fractionBits) & expMask) === expMask);
+        words[i] = p;
+      }
     }
-    return data;
   }
+}
 
-  const finiteOnly = gen.distribution === 'finite-bits';
-  const expMask = 2 ** info.exponentBits - 1;
-  if (info.bits === 64) {
-    // The exponent lives in the high word: bits 52..62 overall = bits 20..30 of the high word.
-    const hiShift = info.fractionBits - 32;
-    const little = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-    for (let i = 0; i < n; i++) {
-      let hi: number, lo: number;
-      do {
-        hi = g.next();
-        lo = g.next();
-      } while (finiteOnly && ((hi >>> hiShift) & expMask) === expMask);
-      words[2 * i + (little ? 1 : 0)] = hi;
-      words[2 * i + (little ? 0 : 1)] = lo;
-    }
-  } else {
-    const drop = 32 - info.bits;
-    for (let i = 0; i < n; i++) {
-      let p: number;
-      do p = g.next() >>> drop;
-      while (finiteOnly && ((p >>> info.fractionBits) & expMask) === expMask);
-      words[i] = p;
-    }
-  }
+/**
+ * The elements of a generated tensor, in the dtype's storage (spec/dtypes.json):
+ * Uint16Array of bit patterns for 16-bit formats, Float32Array, Float64Array
+ * (ElementStream's elements, all at once).
+ */
+export function generateElements(gen: GeneratorSpec, dtype: FloatDType, n: number): Uint16Array | Float32Array | Float64Array {
+  const stream = new ElementStream(gen, dtype);
+  const data = stream.allocate(n);
+  stream.fill(data, 0, n);
   return data;
 }

@@ -6,7 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DType, FloatDType, ProfileName, ToleranceLevel } from './types.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
+import type { BetaSource, DType, FloatDType, ProfileName, ToleranceLevel } from './types.js';
 
 let root: string | undefined;
 
@@ -26,8 +28,44 @@ export function packageRoot(): string {
   }
 }
 
+/**
+ * The spec data files that have a schema of their own: each is validated once, when it is
+ * first read, so a malformed file fails at load with the file, the JSON pointer and what
+ * was expected, instead of as a stack trace wherever a field is first used.
+ */
+const DATA_SCHEMAS: Record<string, string> = {
+  'spec/dtypes.json': 'spec/dtypes.schema.json',
+  'spec/profiles.json': 'spec/profiles.schema.json',
+  'spec/tolerances.json': 'spec/tolerances.schema.json',
+  'spec/tags.json': 'spec/tags.schema.json',
+};
+
+/** A spec data file does not match its schema (or cannot be read). */
+export class SpecDataError extends Error {
+  override name = 'SpecDataError';
+}
+
+function describeSchemaError(e: ErrorObject): string {
+  const p = e.params as Record<string, unknown>;
+  const at = e.instancePath === '' ? '(top level)' : e.instancePath;
+  if (e.keyword === 'required') return `${at}: missing required property '${p.missingProperty}'`;
+  if (e.keyword === 'additionalProperties') return `${at}: unexpected property '${p.additionalProperty}'`;
+  if (e.keyword === 'enum') return `${at}: expected one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(e.data)}`;
+  return `${at}: ${e.message ?? e.keyword}${e.data !== undefined && typeof e.data !== 'object' ? `, got ${JSON.stringify(e.data)}` : ''}`;
+}
+
+export function validateSpecData(relPath: string, doc: unknown): void {
+  const schemaPath = DATA_SCHEMAS[relPath];
+  if (schemaPath === undefined) return;
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, verbose: true });
+  const validate = ajv.compile(readSpecJson<object>(schemaPath));
+  if (validate(doc)) return;
+  const problems = (validate.errors ?? []).map(describeSchemaError);
+  throw new SpecDataError(`${relPath} does not match ${schemaPath}:\n  ${[...new Set(problems)].join('\n  ')}`);
+}
+
 const cache = new Map<string, unknown>();
-/** Parse a JSON file below the package root once. */
+/** Parse a JSON file below the package root once (and validate it, for the spec data files with a schema). */
 export function readSpecJson<T>(relPath: string): T {
   let v = cache.get(relPath);
   if (v === undefined) {
@@ -35,8 +73,9 @@ export function readSpecJson<T>(relPath: string): T {
     try {
       v = JSON.parse(readFileSync(file, 'utf8'));
     } catch (e) {
-      throw new Error(`${file}: cannot read spec data: ${(e as Error).message}`);
+      throw new SpecDataError(`${file}: cannot read spec data: ${(e as Error).message}`);
     }
+    validateSpecData(relPath, v);
     cache.set(relPath, v);
   }
   return v as T;
@@ -91,6 +130,8 @@ export function profileNames(): ProfileName[] {
 export interface ToleranceSpec {
   doc: string;
   elementwise: Record<FloatDType, FloatDType>;
+  /** The values of beta an implementation may use (spec/smooth-l1-loss.md 4.1): its float32 value, its value as given. */
+  betaValues: BetaSource[];
   betaRoundedToWorking: boolean;
   elementRoundedToOutputBeforeReduction: boolean;
   accumulation: Record<FloatDType, FloatDType>;
@@ -100,4 +141,17 @@ export interface ToleranceSpec {
 export interface TolerancesSpec { default: ToleranceLevel; levels: Record<ToleranceLevel, ToleranceSpec> }
 export function tolerancesSpec(): TolerancesSpec {
   return readSpecJson<TolerancesSpec>('spec/tolerances.json');
+}
+/** The names of the tolerance levels, in file order. */
+export function toleranceLevels(): ToleranceLevel[] {
+  return Object.keys(tolerancesSpec().levels) as ToleranceLevel[];
+}
+/** Whether a string names a tolerance level (own keys only: 'constructor' is not a level). */
+export function isToleranceLevel(s: string): s is ToleranceLevel {
+  return Object.prototype.hasOwnProperty.call(tolerancesSpec().levels, s);
+}
+/** One level of spec/tolerances.json; throws naming the known levels for an unknown name. */
+export function toleranceSpec(level: string): ToleranceSpec {
+  if (!isToleranceLevel(level)) throw new SpecDataError(`unknown tolerance level '${level}' (spec/tolerances.json has ${toleranceLevels().join(', ')})`);
+  return tolerancesSpec().levels[level];
 }

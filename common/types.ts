@@ -15,6 +15,8 @@ export type ProfileName = 'cpu' | 'gpu' | 'ascend';
 export type Reduction = 'none' | 'mean' | 'sum';
 export type ErrorType = 'TypeError' | 'ValueError' | 'RuntimeError';
 export type ToleranceLevel = 'strict' | 'standard';
+/** Which value of beta: its float32 value (MindSpore's storage) or its exact value as given (spec/smooth-l1-loss.md 4.1). */
+export type BetaSource = 'float32' | 'given';
 
 /**
  * Element storage per dtype. float16/bfloat16 are 16-bit patterns (Node 20 has no

@@ -4,10 +4,13 @@
  * details a developer needs to reproduce and understand it.
  *
  * The expectation is the case's stored outcome for the profile (OutcomeJson). Values are
- * never taken from the case: the oracle computes the reference and its acceptance
- * interval, once per case and output dtype per run (a Checker holds that cache). Where a
- * case also stores the correctly rounded bits, they must equal the oracle's; a mismatch
- * is a corpus defect and throws CorpusDefectError instead of blaming the implementation.
+ * never taken from the case: the oracle's fused value check (oracle/judge.ts) computes the
+ * reference, the acceptance interval and the verdict together, chunk by chunk, storing
+ * nothing per element, and `check` yields to the event loop between slices of about
+ * SLICE_MS of that work, so a signal is handled even in the middle of a large case. Where
+ * a case also stores the correctly rounded bits, they must equal the oracle's (checked
+ * once per case and dtype); a mismatch is a corpus defect and throws CorpusDefectError
+ * instead of blaming the implementation.
  */
 import type { CallArgs, FloatDType, LoadedCase, OutcomeJson, ProfileName, RunnerResult, Tensor, ToleranceLevel } from '../common/types.js';
 import { isFloatDType, isKnownDType } from '../common/spec-data.js';
@@ -15,8 +18,8 @@ import { floatFormat } from '../common/float-format.js';
 import { formatDecimal, formatFigure, formatHex } from '../common/number-format.js';
 import { ARG_NAMES } from '../common/operator.js';
 import { elementToNumber, numel, storageClass, tensorToHex, valuesPerElement } from '../common/tensor.js';
-import { acceptance, checkValues, computeReference } from '../oracle/index.js';
-import type { Acceptance, ValueCheck } from '../oracle/index.js';
+import { acceptance, checkValues, computeReference, startValueCheck } from '../oracle/index.js';
+import type { Acceptance, ValueCheck, ValueCheckJob } from '../oracle/index.js';
 import type { CheckStatus, ElementFailureJson, ElementJson, FailureDetailsJson, InputJson } from './results.js';
 
 /** The case itself is wrong (stored bits disagree with the oracle): the run must stop, not blame the runner. */
@@ -46,6 +49,14 @@ export interface CheckerOptions {
   headElements?: number;
   /** How many failing output elements a failure lists (default 10). */
   maxReported?: number;
+  /**
+   * Keep the acceptance intervals of outputs up to this many elements, per case and dtype,
+   * for later checks with this Checker (default 0: nothing is kept, each output is checked
+   * by the fused value check, which stores nothing per element). For callers that check
+   * the same corpus many times with one Checker (the verdict tests run every mutant
+   * through one).
+   */
+  cacheElements?: number;
 }
 
 /** Shell-quote one word for a POSIX shell (single quotes). */
@@ -80,14 +91,38 @@ interface AltVerdict {
   values?: ValueCheck;
 }
 
+/** About how long the value check works between two yields to the event loop. */
+export const SLICE_MS = 50;
+/** Elements judged per step of a value check (about a millisecond of work). */
+const STEP_ELEMENTS = 1 << 15;
+
+/** Let the event loop run (signal handlers, timers, I/O) before the next slice of work. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Run a value check to completion, yielding to the event loop about every SLICE_MS. */
+async function runSliced(job: ValueCheckJob): Promise<void> {
+  let t0 = performance.now();
+  while (!job.step(STEP_ELEMENTS)) {
+    if (performance.now() - t0 >= SLICE_MS) {
+      await yieldToEventLoop();
+      t0 = performance.now();
+    }
+  }
+}
+
 export class Checker {
   private readonly opts: Required<Omit<CheckerOptions, 'rerun'>> & Pick<CheckerOptions, 'rerun'>;
+  /** Cases (and dtypes) whose stored bits were verified against the oracle. */
+  private readonly verified = new Set<string>();
+  /** Kept acceptance intervals (cacheElements > 0). */
   private readonly accCache = new Map<string, Acceptance>();
-  /** How many times the oracle ran (exposed so tests can assert it runs once per case and dtype). */
+  /** How many value checks the oracle ran (one per output compared; nothing is cached per element). */
   oracleCalls = 0;
 
   constructor(opts: CheckerOptions) {
-    this.opts = { headElements: 8, maxReported: 10, ...opts };
+    this.opts = { headElements: 8, maxReported: 10, cacheElements: 0, ...opts };
   }
 
   /** The case's expected outcome under this checker's profile; throws CorpusDefectError when the case has none. */
@@ -98,11 +133,11 @@ export class Checker {
   }
 
   /** Check one runner answer for one case. `args` are the case's materialised inputs. */
-  check(c: LoadedCase, args: CallArgs, result: RunnerResult): CheckOutcome {
+  async check(c: LoadedCase, args: CallArgs, result: RunnerResult): Promise<CheckOutcome> {
     const malformed = malformedResult(result);
     if (malformed) return this.unanswered(c, args, 'crash', `the runner returned a malformed answer: ${malformed}`);
     const outcome = this.expectedOutcome(c);
-    const v = this.judge(c, args, outcome, result);
+    const v = await this.judge(c, args, outcome, result);
     if (v.status === 'pass') return { status: 'pass', reason: v.reason, maxUlpError: v.maxUlpError };
     return {
       status: v.status,
@@ -125,9 +160,10 @@ export class Checker {
     };
   }
 
-  private judge(c: LoadedCase, args: CallArgs, o: OutcomeJson, r: RunnerResult): AltVerdict {
+  private async judge(c: LoadedCase, args: CallArgs, o: OutcomeJson, r: RunnerResult): Promise<AltVerdict> {
     if ('anyOf' in o) {
-      const verdicts = o.anyOf.map((alt) => this.judge(c, args, alt, r));
+      const verdicts: AltVerdict[] = [];
+      for (const alt of o.anyOf) verdicts.push(await this.judge(c, args, alt, r));
       const pass = verdicts.find((v) => v.status === 'pass');
       if (pass) return pass;
       let best = verdicts[0];
@@ -156,8 +192,7 @@ export class Checker {
     if (!sameShape(t.shape, want.shape)) {
       return { status: 'wrong-shape', reason: `expected shape [${want.shape.join(',')}], got [${t.shape.join(',')}]`, maxUlpError: null, expected };
     }
-    const acc = this.acceptanceFor(c, args, want.dtype, want.shape, want.bits);
-    const vc = checkValues(acc, t, this.opts.maxReported);
+    const vc = await this.checkValues(c, args, want.dtype, want.shape, want.bits, t);
     const maxUlp = Number.isNaN(vc.maxUlpError) ? null : vc.maxUlpError;
     if (vc.ok) return { status: 'pass', reason: `all ${numel(t.shape)} elements within the ${this.opts.tolerance} interval (max ${formatFigure(vc.maxUlpError)} ulp)`, maxUlpError: maxUlp, expected, values: vc };
     const f = vc.failures[0];
@@ -172,8 +207,27 @@ export class Checker {
     };
   }
 
-  /** The oracle's acceptance for a case and output dtype, computed once per run; checks stored bits against it. */
-  private acceptanceFor(c: LoadedCase, args: CallArgs, dtype: FloatDType, shape: number[], bits: string[] | undefined): Acceptance {
+  /** The oracle's value check of one output (its dtype and shape already match); stored bits are verified first. */
+  private async checkValues(c: LoadedCase, args: CallArgs, dtype: FloatDType, shape: number[], bits: string[] | undefined, actual: Tensor): Promise<ValueCheck> {
+    if (numel(shape) <= this.opts.cacheElements) return checkValues(this.cachedAcceptance(c, args, dtype, shape, bits), actual, this.opts.maxReported);
+    this.oracleCalls++;
+    let job: ValueCheckJob;
+    try {
+      if (bits) this.verifyBitsOnce(c, args, dtype, bits);
+      job = startValueCheck(args, dtype, this.opts.tolerance, actual, { maxReported: this.opts.maxReported });
+    } catch (e) {
+      if (e instanceof CorpusDefectError) throw e;
+      throw new CorpusDefectError(`${c.file}: the oracle cannot compute case '${c.id}' as ${dtype}: ${(e as Error).message}`);
+    }
+    if (!sameShape(job.shape, shape)) {
+      throw new CorpusDefectError(`${c.file}: case '${c.id}' stores output shape [${shape.join(',')}] for profile ${this.opts.profile} but the oracle computes shape [${job.shape.join(',')}]`);
+    }
+    await runSliced(job);
+    return job.result();
+  }
+
+  /** The kept acceptance of a case and dtype (computed on first use); stored bits verified against it. */
+  private cachedAcceptance(c: LoadedCase, args: CallArgs, dtype: FloatDType, shape: number[], bits: string[] | undefined): Acceptance {
     const key = `${c.id}\u0000${dtype}`;
     let acc = this.accCache.get(key);
     if (acc) return acc;
@@ -189,6 +243,14 @@ export class Checker {
     if (bits) verifyStoredBits(c, dtype, bits, acc);
     this.accCache.set(key, acc);
     return acc;
+  }
+
+  /** Stored bits of a case must be exactly the oracle's correctly rounded result (cases that store bits are small). */
+  private verifyBitsOnce(c: LoadedCase, args: CallArgs, dtype: FloatDType, bits: string[]): void {
+    const key = `${c.id}\u0000${dtype}`;
+    if (this.verified.has(key)) return;
+    verifyStoredBits(c, dtype, bits, computeReference(args, dtype));
+    this.verified.add(key);
   }
 
   private details(c: LoadedCase, args: CallArgs | undefined, expected: string, actual: string, vc: ValueCheck | undefined, message: string | undefined, dtype?: FloatDType): FailureDetailsJson {
@@ -223,7 +285,7 @@ export class Checker {
 }
 
 /** Stored bits of a case must be exactly the oracle's correctly rounded result (NaN payloads aside). */
-export function verifyStoredBits(c: LoadedCase, dtype: FloatDType, bits: string[], acc: Acceptance): void {
+export function verifyStoredBits(c: LoadedCase, dtype: FloatDType, bits: string[], acc: Pick<Acceptance, 'expected'>): void {
   const fmt = floatFormat(dtype);
   if (bits.length !== acc.expected.length) {
     throw new CorpusDefectError(`${c.file}: case '${c.id}' stores ${bits.length} expected ${dtype} values, the oracle computes ${acc.expected.length}`);

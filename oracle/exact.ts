@@ -41,8 +41,14 @@ export function bitLength(n: bigint): number {
     const e = binaryExponent(Number(n));
     return n < 1n << BigInt(e) ? e : e + 1;
   }
-  const s = n.toString(16);
-  return (s.length - 1) * 4 + (32 - Math.clz32(parseInt(s[0], 16)));
+  // drop whole blocks of 960 bits until the rest fits a double's exponent range
+  let shift = 0;
+  let m = n;
+  while (m >= POW2_1023) {
+    m >>= 960n;
+    shift += 960;
+  }
+  return shift + bitLength(m);
 }
 
 /** Rounding direction: 0 nearest-even, -1 toward -inf, +1 toward +inf. */

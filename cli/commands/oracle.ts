@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatDecimal, formatHex } from '../../common/number-format.js';
-import { profileNames, tolerancesSpec } from '../../common/spec-data.js';
+import { isToleranceLevel, profileNames, toleranceLevels, tolerancesSpec } from '../../common/spec-data.js';
 import type { CallArgs, CaseInputsJson, FloatDType, OutcomeJson, ProfileName, ToleranceLevel } from '../../common/types.js';
 import { caseProblems, formatProblem, parseStrictJson, materialize, type CaseProblem } from '../../harness/cases/index.js';
 import type { ElementFailureJson } from '../../harness/results.js';
@@ -23,7 +23,7 @@ with the case format's "inputs" (logits, labels, beta?, reduction?).
 
 options:
   --profile <p>      ${profileNames().join('|')} (default: the case's profiles, or all)
-  --tolerance <t>    ${Object.keys(tolerancesSpec().levels).join('|')} (default ${tolerancesSpec().default})
+  --tolerance <t>    ${toleranceLevels().join('|')} (default ${tolerancesSpec().default})
   --limit <n>        print at most n elements per output (default 32; 0 = all)
   --json             machine-readable output
 
@@ -133,7 +133,7 @@ export async function main(argv: string[]): Promise<number> {
   const { options, positionals } = parseOptions(argv, { profile: { type: 'string' }, tolerance: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' } });
   if (positionals.length !== 1) throw new UsageError(`oracle needs exactly one case-format JSON file\n\n${usage()}`);
   const level = (options.tolerance as string | undefined) ?? tolerancesSpec().default;
-  if (!(level in tolerancesSpec().levels)) throw new UsageError(`unknown tolerance '${level}' (expected ${Object.keys(tolerancesSpec().levels).join(' or ')})`);
+  if (!isToleranceLevel(level)) throw new UsageError(`unknown tolerance '${level}' (expected ${toleranceLevels().join(' or ')})`);
   const profileOpt = options.profile as string | undefined;
   if (profileOpt !== undefined && !(profileNames() as string[]).includes(profileOpt)) throw new UsageError(`unknown profile '${profileOpt}' (expected one of ${profileNames().join(', ')})`);
   const limitText = (options.limit as string | undefined) ?? '32';

@@ -11,8 +11,14 @@ import { numel } from '../../common/tensor.js';
 import type { CaseJson, OutcomeJson, OutputExpectationJson, TensorJson, ValueJson } from '../../common/types.js';
 import { pointerJoin, type CaseProblem } from './errors.js';
 
-/** Largest element count a case may declare: keeps a typo in a shape from allocating gigabytes. */
-export const MAX_CASE_ELEMENTS = 1 << 26;
+/**
+ * Largest element count a tensor of a case may declare: 2^30 (1,073,741,824), stated in
+ * spec/smooth-l1-loss.md section 10 and spec/case.schema.json. A run holds the inputs,
+ * the implementation's copy of them and its output, about 20 bytes per float32 element
+ * (the oracle stores nothing per element), so 2^30 float32 elements need about 21 GiB;
+ * beyond that a typo in a shape would only exhaust memory.
+ */
+export const MAX_CASE_ELEMENTS = 2 ** 30;
 
 interface TagsSpec { tags: Record<string, string> }
 export function registeredTags(): Record<string, string> {
@@ -34,7 +40,7 @@ function product(shape: number[]): number {
 
 function checkTensor(file: string, ptr: string, t: TensorJson, out: CaseProblem[]): void {
   const n = product(t.shape);
-  if (n > MAX_CASE_ELEMENTS) out.push({ file, pointer: pointerJoin(ptr, 'shape'), message: `shape ${JSON.stringify(t.shape)} has ${n} elements; at most ${MAX_CASE_ELEMENTS} are allowed` });
+  if (n > MAX_CASE_ELEMENTS) out.push({ file, pointer: pointerJoin(ptr, 'shape'), message: `shape ${JSON.stringify(t.shape)} has ${n} elements; a tensor may have at most 2^30 = ${MAX_CASE_ELEMENTS} (spec/smooth-l1-loss.md section 10)` });
   if (t.bits && t.bits.length !== n) out.push({ file, pointer: pointerJoin(ptr, 'bits'), message: `expected ${n} bit patterns (the number of elements of shape ${JSON.stringify(t.shape)}), got ${t.bits.length}` });
   if (t.decimal) {
     if (!t.bits) out.push({ file, pointer: pointerJoin(ptr, 'decimal'), message: "'decimal' is only allowed beside 'bits'" });

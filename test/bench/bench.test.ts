@@ -13,9 +13,9 @@ import { ensureBuilt, ROOT } from '../cases/cli-helpers.js';
 const dir = mkdtempSync(join(tmpdir(), 'smoothl1-bench-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function bench(args: string[]) {
+function bench(args: string[], env: Record<string, string> = {}) {
   ensureBuilt();
-  return spawnSync(process.execPath, [join(ROOT, 'dist', 'bench', 'main.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  return spawnSync(process.execPath, [join(ROOT, 'dist', 'bench', 'main.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
 }
 
 describe('bench', () => {
@@ -41,6 +41,30 @@ describe('bench', () => {
       // both compute the same loss: at most a couple of float32 ulps apart
       expect(get('largest difference')!.value).toBeLessThanOrEqual(2);
     }
+  });
+
+  it('oracle on 2000 elements: ratios to the plain loop (min and median), fallbacks, the naive exact path', () => {
+    const out = join(dir, 'oracle.json');
+    const r = bench(['--only', 'oracle', '--elements', '2000', '--repeats', '3', '--warmup', '1', '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const figures = JSON.parse(readFileSync(out, 'utf8')).results[0].figures as { metric: string; value: number; unit: string }[];
+    for (const dt of ['float16', 'bfloat16', 'float32', 'float64'])
+      for (const red of ['none', 'sum', 'mean']) {
+        const get = (m: string) => figures.find((f) => f.metric === `${dt} ${red}: ${m}`);
+        expect(get('ratio oracle/plain (min)')!.value, `${dt} ${red}`).toBeGreaterThan(0);
+        expect(get('ratio oracle/plain (median)')!.value).toBeGreaterThan(0);
+        expect(get('fallbacks (expected / interval / reduction)')!.unit).toMatch(/of 2000/);
+      }
+    expect(figures.find((f) => f.metric.startsWith('float32 none: speed-up of the oracle over the naive exact path'))!.value).toBeGreaterThan(1);
+  });
+
+  it('run-large up to 1000 elements: smoothl1 run end to end with start-up, per element and peak memory figures', () => {
+    const out = join(dir, 'large.json');
+    const r = bench(['--only', 'run-large', '--repeats', '3', '--out', out], { SMOOTHL1_BENCH_MAX_ELEMENTS: '1000' });
+    expect(r.status, r.stderr).toBe(0);
+    const figures = JSON.parse(readFileSync(out, 'utf8')).results[0].figures as { metric: string; value: number; unit: string }[];
+    expect(figures.find((f) => f.metric.startsWith('start-up'))!.value).toBeGreaterThan(0);
+    expect(figures.find((f) => f.metric === 'none 1e3: peak RSS per element')!.value).toBeGreaterThan(0);
   });
 
   it('rejects an unknown benchmark name with the list of known ones (exit 2)', () => {

@@ -96,4 +96,16 @@ describe('smoothl1 oracle', () => {
     expect(r.stderr).toMatch(/unknown tolerance 'loose'/);
     expect(smoothl1(['oracle', f, '--profile', 'tpu']).code).toBe(2);
   });
+
+  it("--tolerance names a level or is a usage error: 'constructor' and 'toString' are not levels (no stack trace)", () => {
+    const f = write('doc-tol.json', DOC_INPUTS);
+    for (const level of ['constructor', 'toString', 'exact']) {
+      const r = smoothl1(['oracle', f, '--tolerance', level]);
+      expect(r.code, level).toBe(2);
+      expect(r.stderr).toContain(`unknown tolerance '${level}' (expected strict or standard)`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stdout).toBe('');
+    }
+  });
+
 });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getFloat16 } from '@petamoriken/float16';
-import { firstOutputs, generateElements, generatorProblems, seedState } from '../../common/prng.js';
+import { ElementStream, firstOutputs, generateElements, generatorProblems, seedState } from '../../common/prng.js';
 
 const M32 = (1n << 32n) - 1n;
 function refSeed(seed: bigint): bigint[] {
@@ -148,3 +148,30 @@ function ulp16(x: number): number {
   if (ax < 2 ** -14) return 2 ** -24;
   return 2 ** (Math.floor(Math.log2(ax)) - 10);
 }
+
+describe('streaming', () => {
+  it('an ElementStream filled in chunks of any size gives the elements generateElements gives at once', () => {
+    const gens = [
+      { prng: 'xoshiro128**' as const, seed: 21, distribution: 'uniform' as const, a: -4, b: 4 },
+      { prng: 'xoshiro128**' as const, seed: 22, distribution: 'bits' as const },
+      { prng: 'xoshiro128**' as const, seed: 23, distribution: 'finite-bits' as const },
+    ];
+    const n = 10_000;
+    for (const g of gens)
+      for (const dtype of ['float16', 'bfloat16', 'float32', 'float64'] as const) {
+        const whole = generateElements(g, dtype, n);
+        const s = new ElementStream(g, dtype);
+        const parts = s.allocate(n);
+        let at = 0;
+        for (const size of [1, 7, 4096, 3, 1000]) {
+          const c = Math.min(size, n - at);
+          s.fill(parts, at, c);
+          at += c;
+        }
+        s.fill(parts, at, n - at);
+        expect(s.position).toBe(n);
+        const bytes = (a: Uint16Array | Float32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+        expect(bytes(parts).equals(bytes(whole)), `${g.distribution} ${dtype}`).toBe(true);
+      }
+  });
+});

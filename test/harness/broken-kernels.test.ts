@@ -86,7 +86,7 @@ function wrapped(variant: Variant): Runner {
 }
 
 let corpus: LoadedCase[];
-const checker = new Checker({ profile: 'cpu', tolerance: 'standard', rerunPrefix: 'npx smoothl1 run --runner cpu --profile cpu --tolerance standard' });
+const checker = new Checker({ profile: 'cpu', tolerance: 'standard', rerunPrefix: 'npx smoothl1 run --runner cpu --profile cpu --tolerance standard', cacheElements: 1 << 17 });
 beforeAll(() => {
   corpus = loadCorpus();
 });

@@ -24,7 +24,7 @@ function checkerFor(profile: ProfileName, tolerance: ToleranceLevel): Checker {
   const key = `${profile}/${tolerance}`;
   let c = checkers.get(key);
   if (!c) {
-    c = new Checker({ profile, tolerance, rerunPrefix: `npx smoothl1 run --profile ${profile} --tolerance ${tolerance}` });
+    c = new Checker({ profile, tolerance, rerunPrefix: `npx smoothl1 run --profile ${profile} --tolerance ${tolerance}`, cacheElements: 1 << 17 });
     checkers.set(key, c);
   }
   return c;

@@ -1,0 +1,213 @@
+/**
+ * The parameters of the error model for one case at one tolerance level (spec/fp-primer.md
+ * "The acceptance model"; every parameter is read from spec/tolerances.json): the working
+ * format's unit roundoff and underflow error, the admitted readings of beta and the box
+ * they span, and the last step from the format a value was computed in to the output.
+ *
+ * Two places where the model chooses between discrete alternatives are kept here, each in
+ * one function, so a change of policy touches one spot: `admittedBetas` (the readings of
+ * beta an implementation may use; the model takes the box spanning them) and the flush
+ * allowance (`Params.flush`, read as "either regime": its absolute error bounds both).
+ */
+import { floatFormat, type FloatFormat } from '../common/float-format.js';
+import { toleranceSpec, type ToleranceSpec } from '../common/spec-data.js';
+import type { FloatDType, ToleranceLevel } from '../common/types.js';
+import type { Arith } from './arith.js';
+import { betaOfNumber, betaSign, type Beta, type BetaReadings, type BetaSource } from './beta.js';
+import { roundDyadic } from './exact.js';
+
+/** A level of spec/tolerances.json (validated against spec/tolerances.schema.json when read). */
+export type LevelSpec = ToleranceSpec;
+
+export function levelSpec(level: ToleranceLevel): LevelSpec {
+  return toleranceSpec(level);
+}
+
+/** The beta readings a computation refers to: the one the expected values used, and both. */
+export interface BetaContext {
+  betaSource: BetaSource;
+  betas: BetaReadings;
+}
+
+/**
+ * Unit roundoff and underflow error of a working format at a level, as exponents of two
+ * (eta of float64 is 2^-1075, below the smallest double); minPos: the smallest positive
+ * value the format keeps (minNormal where subnormals may be flushed).
+ */
+export function unitOf(fmt: FloatFormat, flush: boolean): { uExp: number; etaExp: number; minPos: number } {
+  const subExp = fmt.emin - fmt.fractionBits;
+  return { uExp: -fmt.precision, etaExp: flush ? fmt.emin : subExp - 1, minPos: flush ? fmt.minNormal : fmt.minSubnormal };
+}
+
+/**
+ * The readings of beta an implementation may compute with: the level's betaValues and the
+ * one the reference used, each also rounded to the working format where the level allows
+ * it and that rounding is finite (beta = 70000 rounded to float16 is inf, an overflowing
+ * intermediate, which is a defect at every level: it would make every quadratic element
+ * 0; an infinite reading is admitted as itself). A negative reading (the given value of a
+ * beta that float32 rounds to -0) is out of range on every profile, so it is never an
+ * admitted beta of an output; NaN readings have no output to bound. Never empty: the
+ * reading the reference used stands in when nothing else is left.
+ */
+export function admittedBetas(w: FloatFormat, lv: LevelSpec, ctx: BetaContext): Beta[] {
+  const used = ctx.betas[ctx.betaSource];
+  const sources = new Set<BetaSource>([...lv.betaValues, ctx.betaSource]);
+  const reads: Beta[] = [];
+  for (const s of sources) {
+    const b = ctx.betas[s];
+    if (b.kind === 'nan' || (betaSign(b) < 0 && !(betaSign(used) < 0))) continue;
+    reads.push(b);
+    if (lv.betaRoundedToWorking && b.kind === 'finite') {
+      const r = roundDyadic(b.dy, w, 0);
+      if (Number.isFinite(r)) reads.push(betaOfNumber(r));
+    }
+  }
+  if (reads.length === 0) reads.push(used);
+  return reads;
+}
+
+/**
+ * The beta box [lo, hi] (null = +inf) spanning the admitted readings. L is nonincreasing
+ * in beta, so the box's ends bound L over every admitted beta.
+ */
+export function betaBox<T>(A: Arith<T>, reads: Beta[]): { lo: T | null; hi: T | null } {
+  let lo: T | null = null;
+  let hi: T | null = null;
+  let allInf = true;
+  let anyInf = false;
+  for (const b of reads) {
+    if (b.kind !== 'finite') {
+      // -inf never reaches acceptance as a valid beta; treat it as the largest value too (L = 0 side)
+      anyInf = true;
+      continue;
+    }
+    allInf = false;
+    const l = A.dyadic(b.dy, -1) ?? A.num(Number.MAX_VALUE);
+    const h = A.dyadic(b.dy, 1);
+    if (lo === null || A.lt(l, lo)) lo = l;
+    if (h === null) anyInf = true;
+    else if (hi === null || A.lt(hi, h)) hi = h;
+  }
+  if (allInf) return { lo: null, hi: null };
+  return { lo, hi: anyInf ? null : hi };
+}
+
+/** The constants of the model for one (output dtype, level, beta readings). */
+export interface Params<T> {
+  /** The working format of the per-element arithmetic. */
+  w: FloatFormat;
+  u: T;
+  eta: T;
+  /** The working format's smallest normal: an operation whose exact result is at least this has no underflow error. */
+  minNormal: T;
+  /** The same as a double, for the inputs' subnormal test. */
+  minNormalNum: number;
+  /** Subnormal intermediates may be flushed (and an input below minNormal read as 0). */
+  flush: boolean;
+  half: T;
+  one: T;
+  oneMinusU: T;
+  onePlusU: T;
+  /** (1-u)^3 rounded down, (1+u)^3 rounded up. */
+  c3lo: T;
+  c3hi: T;
+  /** beta box; null = +inf. */
+  bLo: T | null;
+  bHi: T | null;
+  /** 1/max(bLo, smallest positive of w), rounded up: the largest factor 1/beta^ can be. */
+  invBq: T;
+  /** fl(0.5 beta^) can be below minNormal (0.5 bLo < minNormal). */
+  halfBetaUnderflows: boolean;
+  zero: T;
+}
+
+export function workingFormat(lv: LevelSpec, out: FloatDType): FloatFormat {
+  return floatFormat(lv.elementwise[out]);
+}
+
+export function makeParams<T>(A: Arith<T>, out: FloatDType, lv: LevelSpec, ctx: BetaContext): Params<T> {
+  const w = workingFormat(lv, out);
+  const { uExp, etaExp, minPos } = unitOf(w, lv.flushSubnormals);
+  const U = A.pow2(uExp);
+  const one = A.num(1);
+  const oneMinusU = A.sub(one, U, -1);
+  const onePlusU = A.add(one, U, 1);
+  const c3lo = A.mul(A.mul(oneMinusU, oneMinusU, -1), oneMinusU, -1);
+  const c3hi = A.mul(A.mul(onePlusU, onePlusU, 1), onePlusU, 1);
+  const box = betaBox(A, admittedBetas(w, lv, ctx));
+  const minPosT = A.num(minPos);
+  const bq = box.lo === null || A.lt(box.lo, minPosT) ? minPosT : box.lo;
+  const N = A.num(w.minNormal);
+  const half = A.num(0.5);
+  return {
+    w,
+    u: U,
+    eta: A.pow2(etaExp),
+    minNormal: N,
+    minNormalNum: w.minNormal,
+    flush: lv.flushSubnormals,
+    half,
+    one,
+    oneMinusU,
+    onePlusU,
+    c3lo,
+    c3hi,
+    bLo: box.lo,
+    bHi: box.hi,
+    invBq: A.div(one, bq, 1),
+    halfBetaUnderflows: box.lo !== null && A.lt(A.mul(box.lo, half, -1), N),
+    zero: A.num(0),
+  };
+}
+
+/** c holds every value of out, more precisely: converting a c value to out is a rounding (RN). */
+export function isConversion(c: FloatFormat, out: FloatFormat): boolean {
+  return c.name !== out.name && c.precision >= out.precision && c.emax >= out.emax && c.emin <= out.emin;
+}
+
+/**
+ * The last step of the modelled computation, from bounds [lo, hi] on the value held in
+ * the format c in which that value was computed (the working precision for 'none', the
+ * accumulator for 'sum', the division's format for 'mean'), to the output format.
+ *
+ * - c is the output format: the bounds already include the last operation's rounding
+ *   (a relative error u of c), and they are rounded outward to output values.
+ * - c is wider than the output (half types computed or accumulated in float32): the last
+ *   step is a conversion, which rounds to nearest even (IEEE's default). The value in c
+ *   lies in [RD_c(lo), RU_c(hi)] (outward in c: it covers a value computed in a still
+ *   wider format and rounded to c on the way, e.g. a float64 sum cast to float32 first),
+ *   and RN_out is monotone, so the result lies in [RN_out(RD_c(lo)), RN_out(RU_c(hi))].
+ *   Rounding these bounds outward instead would admit a truncating conversion (the top
+ *   16 bits of a float32 as a bfloat16), which is not a correct rounding.
+ *   Where subnormals may be flushed, a conversion whose result can be subnormal in the
+ *   output may also give 0 or the output's smallest normal.
+ * Returns output values as doubles.
+ */
+export function lastStep<T>(A: Arith<T>, lo: T, hi: T, c: FloatFormat, out: FloatFormat, flush: boolean): { l: number; h: number } {
+  if (!isConversion(c, out)) return { l: A.out(lo, out, -1), h: A.out(hi, out, 1) };
+  let l = out.round(A.out(lo, c, -1));
+  let h = out.round(A.out(hi, c, 1));
+  if (flush) {
+    if (l < out.minNormal) l = 0;
+    if (h > 0 && h < out.minNormal) h = out.minNormal;
+  }
+  return { l, h };
+}
+
+/**
+ * The accepted interval's final form for an expected value e and last-step bounds [l, h]:
+ * NaN expected accepts NaN only (returned as NaN ends); bounds below 0 become 0 (L >= 0);
+ * a correctly rounded overflow (e = inf) accepts up to inf; a finite e never accepts more
+ * than maxFinite (an overflowing intermediate is a defect).
+ */
+export function finishInterval(e: number, l: number, h: number, out: FloatFormat, res: { lo: number; hi: number }): void {
+  if (e !== e) {
+    res.lo = res.hi = NaN;
+    return;
+  }
+  if (l < 0) l = 0;
+  if (e === Infinity) h = Infinity;
+  else if (h > out.maxFinite) h = out.maxFinite;
+  res.lo = l;
+  res.hi = h;
+}

@@ -1,0 +1,6 @@
+import { it } from 'vitest';
+import { verifyHunted, writePart } from './run.js';
+
+it('fast path = exact path on hunted float64 inputs (npm run verify:oracle)', () => {
+  writePart(verifyHunted('float64'));
+});
