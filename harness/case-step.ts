@@ -61,15 +61,20 @@ export function caseResult(c: LoadedCase, checked: CheckOutcome, env: Pick<CaseE
   return r;
 }
 
-/** Runs and checks one case. Throws RunInterrupted when env.signal stops it and CorpusDefectError when the case itself is wrong. */
-export async function runCase(c: LoadedCase, env: CaseEnvironment): Promise<CaseStep> {
+/**
+ * Runs and checks one case. Throws RunInterrupted when env.signal stops it and
+ * CorpusDefectError when the case itself is wrong. `built` are the call's arguments when
+ * the caller has them already (a search builds its calls directly, without a case file);
+ * otherwise they are materialised from the case's inputs.
+ */
+export async function runCase(c: LoadedCase, env: CaseEnvironment, built?: CallArgs): Promise<CaseStep> {
   if (env.signal?.aborted) throw new RunInterrupted(`the run was interrupted before case ${c.id}`);
   if (!c.profiles.includes(env.profile)) {
     return { result: { id: c.id, status: 'skipped', reason: `the case applies only to profile(s) ${c.profiles.join(', ')}`, maxUlpError: null, ...caseColumns(c) }, checkMs: 0 };
   }
   let args: CallArgs;
   try {
-    args = materialize(c);
+    args = built ?? materialize(c);
   } catch (e) {
     throw new CorpusDefectError(`${c.file}: cannot build the inputs of case '${c.id}': ${(e as Error).message}`);
   }
