@@ -28,6 +28,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ main(arg
   oracle: { summary: 'compute the expected output and acceptance interval for a case-format JSON file', load: () => import('./commands/oracle.js') },
   run: { summary: 'check an implementation against the corpus and write reports', load: () => import('./commands/run.js') },
   fuzz: { summary: 'search for a failing call (random calls the oracle decides; the first failure shrunk and written as a case file)', load: () => import('./commands/fuzz.js') },
+  sweep: { summary: 'check every pair of float16 or bfloat16 patterns for one beta (failing pairs by input class)', load: () => import('./commands/sweep.js') },
   report: { summary: 'work with reports (merge shard reports)', load: () => import('./commands/report.js') },
   expectations: { summary: 'update an expectations file from a report (new failures in, fixed ones out)', load: () => import('./commands/expectations.js') },
   pack: { summary: 'write a conformance pack: the corpus frozen into files any language can check against', load: () => import('./commands/pack.js') },

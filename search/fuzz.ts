@@ -15,7 +15,7 @@
  */
 import type fc from 'fast-check';
 import { performance } from 'node:perf_hooks';
-import type { CallArgs, CaseInputsJson, LoadedCase, ProfileName, Runner, ToleranceLevel, ValueJson } from '../common/types.js';
+import type { CallArgs, CaseInputsJson, LoadedCase, OutcomeJson, ProfileName, Runner, ToleranceLevel, ValueJson } from '../common/types.js';
 import { scalarToJson } from '../common/scalar-json.js';
 import { runCase, RunInterrupted, type CaseStep } from '../harness/case-step.js';
 import { Checker } from '../harness/check.js';
@@ -96,8 +96,8 @@ function inputsSkeleton(args: CallArgs): CaseInputsJson {
   return out;
 }
 
-/** A drawn call as a case of the chosen profile, its outcome required by the oracle. */
-export function searchCase(id: string, args: CallArgs, profile: ProfileName): LoadedCase {
+/** A drawn call as a case of the chosen profile, its outcome required by the oracle (or given, already derived by it). */
+export function searchCase(id: string, args: CallArgs, profile: ProfileName, expected: OutcomeJson = expectOutcome(args, profile, { withBits: false })): LoadedCase {
   return {
     id,
     file: `(generated call ${id})`,
@@ -105,7 +105,7 @@ export function searchCase(id: string, args: CallArgs, profile: ProfileName): Lo
     tags: ['fuzz'],
     profiles: [profile],
     inputs: inputsSkeleton(args),
-    expected: { [profile]: expectOutcome(args, profile, { withBits: false }) },
+    expected: { [profile]: expected },
   };
 }
 

@@ -53,8 +53,8 @@ export function searchReport(o: SearchReportInputs): ReportJson {
     summary: summarize(o.results),
     results: o.results,
   };
-  if (o.timings) report.timings = o.timings;
   if (o.fuzz) report.fuzz = o.fuzz;
   if (o.sweep) report.sweep = o.sweep;
+  if (o.timings) report.timings = o.timings;
   return report;
 }

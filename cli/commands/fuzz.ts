@@ -22,6 +22,7 @@ import { caseJsonFor, writeCaseFile } from '../../search/case-file.js';
 import { fuzz, RunInterrupted, type FuzzOutcome } from '../../search/fuzz.js';
 import { smoothL1Space, type CallPlan } from '../../search/operator/index.js';
 import { searchReport } from '../../search/report.js';
+import { fuzzText } from '../../reports/search.js';
 import { EXIT, exitCodesHelp, signalExitCode } from '../exit-codes.js';
 import { countOption, createChosenRunner, formatsOption, msOption, profileOption, runnerOption, seedOption, toleranceOption, type RunnerChoice } from '../options.js';
 import { progressDisplay } from '../progress.js';
@@ -261,22 +262,7 @@ async function runFuzz(a: ParsedFuzzArgs, reporter: Reporter): Promise<number> {
   });
   const written = writeReports(a.reportDir, report, a.formats);
   reporter.summary(report, a.quiet);
-  process.stdout.write(fuzzSummary(fuzzSection, a.timeLimitS));
+  process.stdout.write(fuzzText(fuzzSection));
   if (!a.quiet) process.stdout.write(`reports: ${written.map((p) => relative(process.cwd(), p) || p).join(', ')}\n`);
   return finding ? EXIT.failed : EXIT.ok;
-}
-
-/** What the search did and found, after the console summary. */
-export function fuzzSummary(s: FuzzSectionJson, timeLimitS: number | null): string {
-  const how = s.end === 'failure' ? `found a failure at call ${s.finding!.run}` : s.end === 'time-limit' ? `no failure in ${s.runsDone} calls (time limit of ${timeLimitS} s reached)` : `no failure in ${s.runsDone} calls`;
-  const lines = [`fuzz: seed ${s.seed}: ${how}`];
-  if (s.finding) {
-    const f = s.finding;
-    lines.push(`  as drawn:   ${f.found.status}: ${f.found.reason}`);
-    lines.push(`  shrunk:     ${f.shrinkSteps} simplifications in ${f.shrinkCalls} calls (${f.shrinkEnd === 'minimal' ? 'nothing simpler fails' : f.shrinkEnd === 'time-limit' ? 'stopped at the time limit' : 'stopped at the shrink budget'})`);
-    lines.push(`  case file:  ${f.caseFile}`);
-    lines.push(`  rerun:      ${f.rerun}`);
-  }
-  lines.push(`  replay:     ${s.replay}`);
-  return lines.join('\n') + '\n';
 }
