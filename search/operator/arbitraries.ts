@@ -22,6 +22,30 @@ export interface SpaceOptions {
   maxElements: number;
 }
 
+/**
+ * Draws from one arbitrary, shrinks as another: sizes are drawn near powers of two and
+ * block sizes, but shrink as plain integers toward 0 (halving the distance), so that a
+ * failure that needs, say, n >= 4096 with n mod 8 != 0 shrinks to a count just above
+ * 4096 rather than stopping at the power of two it was drawn near.
+ */
+class DrawnShrunk extends fc.Arbitrary<number> {
+  constructor(
+    private readonly draw: fc.Arbitrary<number>,
+    private readonly shrinkAs: fc.Arbitrary<number>,
+  ) {
+    super();
+  }
+  generate(mrng: fc.Random, biasFactor: number | undefined): fc.Value<number> {
+    return new fc.Value(this.draw.generate(mrng, biasFactor).value_, undefined);
+  }
+  canShrinkWithoutContext(value: unknown): value is number {
+    return this.shrinkAs.canShrinkWithoutContext(value);
+  }
+  shrink(value: number, context: unknown): fc.Stream<fc.Value<number>> {
+    return this.shrinkAs.shrink(value, context);
+  }
+}
+
 /** Element counts: small ones, powers of two and block sizes plus or minus 1..9, and uniform up to the limit. */
 export function sizes(maxElements: number): fc.Arbitrary<number> {
   const max = Math.max(0, Math.floor(maxElements));
@@ -35,7 +59,7 @@ export function sizes(maxElements: number): fc.Arbitrary<number> {
   const blocks = BLOCK_SIZES.filter((b) => b - 9 <= max);
   if (blocks.length > 0) parts.push({ weight: 3, arbitrary: fc.tuple(fc.integer({ min: 0, max: blocks.length - 1 }), fc.integer({ min: -9, max: 9 })).map(([i, k]) => clamp(blocks[i] + k)) });
   if (max > 300) parts.push({ weight: 2, arbitrary: fc.integer({ min: 0, max }) });
-  return fc.oneof(...parts);
+  return new DrawnShrunk(fc.oneof(...parts), fc.integer({ min: 0, max }));
 }
 
 /**
