@@ -51,6 +51,12 @@ export interface FuzzOptions<P> {
   rerun(caseId: string): string;
   /** Most calls spent on shrinking (default 5000). */
   maxShrinkCalls?: number;
+  /**
+   * Passing calls listed one by one in the results (default 10 000); further passing
+   * calls are counted in one result per area, dtype and reduction, so a long search keeps
+   * a report of bounded size.
+   */
+  maxListed?: number;
   signal?: AbortSignal;
   onResult?(r: CaseResultJson, run: number): void;
   onShrink?(r: CaseResultJson, accepted: number, tried: number): void;
@@ -74,7 +80,10 @@ export interface FuzzFinding<P> {
 }
 
 export interface FuzzOutcome<P> {
-  /** One result per drawn call, in order; a failing call's entry is its shrunk form. */
+  /**
+   * One result per drawn call, in order (a failing call's entry is its shrunk form); past
+   * `maxListed` passing calls, one result per area, dtype and reduction counting the rest.
+   */
   results: CaseResultJson[];
   finding?: FuzzFinding<P>;
   runsDone: number;
@@ -128,6 +137,8 @@ export async function fuzz<P>(o: FuzzOptions<P>): Promise<FuzzOutcome<P>> {
     return { step, args, category };
   };
 
+  const maxListed = o.maxListed ?? 10_000;
+  const more = new MoreCalls();
   const seeds = new RunSeeds(o.seed);
   let end: FuzzOutcome<P>['end'] = 'runs';
   let finding: FuzzFinding<P> | undefined;
@@ -141,17 +152,42 @@ export async function fuzz<P>(o: FuzzOptions<P>): Promise<FuzzOutcome<P>> {
     run++;
     const first = await call(value.value, run);
     if (!isUnexpected(first.step.result.status)) {
-      results.push(first.step.result);
+      if (results.length < maxListed) results.push(first.step.result);
+      else more.add(first.step.result);
       o.onResult?.(first.step.result, run);
       continue;
     }
     finding = await shrink(o, value, first, run, call, timeUp);
-    results.push(finding.result);
+    results.push(...more.results(), finding.result);
     o.onResult?.(finding.result, run);
     end = 'failure';
     break;
   }
+  if (end !== 'failure') results.push(...more.results());
   return { results, ...(finding ? { finding } : {}), runsDone: run, end, startedAt, totalMs: Math.round((performance.now() - t0) * 100) / 100, checkMs: Math.round(checkMs * 100) / 100, caseMs };
+}
+
+/** Passing calls past the listed ones, counted per area, dtype and reduction. */
+class MoreCalls {
+  private readonly groups = new Map<string, { first: CaseResultJson; count: number }>();
+  add(r: CaseResultJson): void {
+    const key = `${r.area}\u0000${r.dtype}\u0000${r.reduction}`;
+    const g = this.groups.get(key);
+    if (g) g.count++;
+    else this.groups.set(key, { first: r, count: 1 });
+  }
+  /** One passing result per group, its id the group's, its reason the count. */
+  results(): CaseResultJson[] {
+    return [...this.groups.values()].map(({ first, count }) => ({
+      id: `${first.area}/more-${first.dtype}-${first.reduction}`,
+      status: 'pass',
+      reason: `${count} more call${count === 1 ? '' : 's'} of ${first.area}, dtype ${first.dtype}, reduction ${first.reduction} passed (not listed one by one)`,
+      maxUlpError: null,
+      area: first.area,
+      dtype: first.dtype,
+      reduction: first.reduction,
+    }));
+  }
 }
 
 type Called = { step: CaseStep; args: CallArgs; category: string };

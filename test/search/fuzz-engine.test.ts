@@ -98,6 +98,29 @@ describe('search engine', () => {
     expect(few.results).toHaveLength(25);
   });
 
+  it('lists the first passing calls one by one and counts the rest per area, dtype and reduction', async () => {
+    const o = await fuzz({
+      runner: runnerFromFunction(float64Impl, { name: 'impl', nativeProfile: 'cpu' }),
+      space: smoothL1Space({ profile: 'cpu', maxElements: 16 }),
+      profile: 'cpu',
+      tolerance: 'standard',
+      seed: 4,
+      runs: 60,
+      maxListed: 10,
+      limit: timeLimit(),
+      caseId: (c, r) => `${c}/seed-4-run-${r}`,
+      rerun: (id) => id,
+    });
+    expect(o.runsDone).toBe(60);
+    const listed = o.results.filter((r) => /\/seed-4-run-\d+$/.test(r.id));
+    const grouped = o.results.filter((r) => /\/more-/.test(r.id));
+    expect(listed).toHaveLength(10);
+    expect(grouped.length + listed.length).toBe(o.results.length);
+    const counted = grouped.reduce((n, r) => n + Number(/^(\d+) more call/.exec(r.reason)![1]), 0);
+    expect(counted).toBe(50);
+    expect(new Set(grouped.map((r) => r.id)).size).toBe(grouped.length);
+  });
+
   it('writes a found call as a case file the corpus loader accepts, with the oracle outcome of every profile; run judges it the same way', async () => {
     const f = (await search(wrongAbove100, { seed: 3, runs: 2000 })).finding!;
     const dir = join(tmp, 'found');
