@@ -5,8 +5,8 @@
  * outputs of a readable size), and tags derived from the call. The file is checked with
  * the corpus loader's own validation before it is written, so `--cases <dir>` loads it.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { accessSync, closeSync, constants, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { floatFormat } from '../common/float-format.js';
 import { formatDecimal } from '../common/number-format.js';
 import { scalarToJson } from '../common/scalar-json.js';
@@ -149,6 +149,27 @@ export function caseFileText(v: unknown): string {
 /** The case is invalid: a bug of the search (the loader's problems, named). */
 export class CaseFileError extends Error {
   override name = 'CaseFileError';
+}
+
+/**
+ * Why case files cannot be written into the corpus folder `dir`, or undefined when they
+ * can: it must be a writable folder, or not exist yet below a writable folder. Checked
+ * before a search starts, so that a finding is never lost to an unusable --out.
+ */
+export function caseDirProblem(dir: string): string | undefined {
+  let d = resolve(dir);
+  for (;;) {
+    try {
+      if (!statSync(d).isDirectory()) return `${d === resolve(dir) ? dir : d} is a file, not a folder`;
+      accessSync(d, constants.W_OK);
+      return undefined;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return `cannot write into ${d} (${code})`;
+      if (code !== 'ENOENT' || dirname(d) === d) return `cannot use ${dir}: ${code ?? (e as Error).message}`;
+      d = dirname(d);
+    }
+  }
 }
 
 /** Creates `dir` and its missing parents one level at a time. */

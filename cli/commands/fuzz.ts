@@ -7,7 +7,6 @@
  * failure found, 1 a failure found (case file and report written), 2 a usage or setup
  * error, 3 an internal error, 130 / 143 interrupted (no report written).
  */
-import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ProfileName, Runner, ToleranceLevel } from '../../common/types.js';
@@ -18,7 +17,7 @@ import type { CheckStatus, FuzzSectionJson } from '../../harness/results.js';
 import { DEFAULT_STARTUP_MS, DEFAULT_TIMEOUT_MS, timeLimit } from '../../harness/time-limit.js';
 import { describeRunners } from '../../runners/registry.js';
 import { checkReportDir, REPORT_FORMATS, writeReports, type ReportFormat } from '../../reports/index.js';
-import { caseJsonFor, writeCaseFile } from '../../search/case-file.js';
+import { caseDirProblem, caseJsonFor, writeCaseFile } from '../../search/case-file.js';
 import { fuzz, RunInterrupted, type FuzzOutcome } from '../../search/fuzz.js';
 import { smoothL1Space, type CallPlan } from '../../search/operator/index.js';
 import { searchReport } from '../../search/report.js';
@@ -165,7 +164,8 @@ function implementationFlags(a: ParsedFuzzArgs, profile: ProfileName): string[] 
 async function runFuzz(a: ParsedFuzzArgs, reporter: Reporter): Promise<number> {
   const dirProblem = checkReportDir(a.reportDir);
   if (dirProblem) throw new UsageError(`--report-dir: ${dirProblem}`);
-  if (existsSync(a.out) && !statSync(a.out).isDirectory()) throw new UsageError(`--out: ${a.out} is a file, not a folder`);
+  const outProblem = caseDirProblem(a.out);
+  if (outProblem) throw new UsageError(`--out: ${outProblem}`);
   const runner = await createChosenRunner(a, { startupMs: a.startupMs, ...(a.profile ? { profile: a.profile } : {}) });
   try {
     await runner.init?.();

@@ -7,7 +7,6 @@
  * (report and example cases written), 2 a usage or setup error, 3 an internal error,
  * 130 / 143 interrupted (no report written).
  */
-import { existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { formatDecimal } from '../../common/number-format.js';
 import { scalarFromJson, scalarToJson } from '../../common/scalar-json.js';
@@ -20,7 +19,7 @@ import { betaValue } from '../../oracle/index.js';
 import { describeRunners } from '../../runners/registry.js';
 import { checkReportDir, REPORT_FORMATS, writeReports, type ReportFormat } from '../../reports/index.js';
 import { sweepText } from '../../reports/search.js';
-import { caseJsonFor, writeCaseFile } from '../../search/case-file.js';
+import { caseDirProblem, caseJsonFor, writeCaseFile } from '../../search/case-file.js';
 import { PAIR_CLASSES, pairClassifier } from '../../search/operator/classes.js';
 import { searchReport } from '../../search/report.js';
 import { pairFailsAlone, RunInterrupted, sweep, sweepChunks, type SweepOutcome } from '../../search/sweep.js';
@@ -196,7 +195,8 @@ function flags(a: ParsedSweepArgs, profile: ProfileName): string {
 async function runSweep(a: ParsedSweepArgs, reporter: Reporter): Promise<number> {
   const dirProblem = checkReportDir(a.reportDir);
   if (dirProblem) throw new UsageError(`--report-dir: ${dirProblem}`);
-  if (existsSync(a.out) && !statSync(a.out).isDirectory()) throw new UsageError(`--out: ${a.out} is a file, not a folder`);
+  const outProblem = caseDirProblem(a.out);
+  if (outProblem) throw new UsageError(`--out: ${outProblem}`);
   const runner = await createChosenRunner(a, { startupMs: a.startupMs, ...(a.profile ? { profile: a.profile } : {}) });
   try {
     await runner.init?.();

@@ -37,6 +37,7 @@ describe('smoothl1 fuzz: usage errors (exit 2)', () => {
     [['--module', 'x.mjs'], /--module is for the module runner/],
     [['--runner', 'module', '--module', '/nonexistent/impl.mjs', ...out('u')], /cannot create runner 'module'.*no such file/],
     [['--filter', 'x'], /unknown option '--filter'/],
+    [['--out', __filename, '--report-dir', join(dir, 'u', 'report')], /--out: .* is a file, not a folder/],
   ];
   for (const [argv, msg] of cases) {
     it(argv.join(' '), async () => {
