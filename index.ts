@@ -80,6 +80,15 @@ export { ExpectationMatcher, ExpectationsError, loadExpectations, parseExpectati
 export { observedStatus, PLACEHOLDER_PREFIX, updateExpectations, type UpdateChanges, type UpdateInputs, type UpdateOutcome } from './harness/expectations-update.js';
 export { isUnexpected, summarize, type CaseResultJson, type CheckStatus, type ReportJson, type ResultStatus, type SummaryJson } from './harness/results.js';
 
+// Searching for failing calls: fuzz and sweep (search/).
+export { fuzz, searchCase, type FuzzFinding, type FuzzOptions, type FuzzOutcome, type SearchSpace } from './search/fuzz.js';
+export { sweep, sweepChunks, shardChunks, chunkArgs, type SweepOptions, type SweepOutcome } from './search/sweep.js';
+export { smoothL1Space, callPlans, buildCall, type CallPlan, type SpaceOptions } from './search/operator/index.js';
+export { PAIR_CLASSES, pairClassifier } from './search/operator/classes.js';
+export { caseJsonFor, writeCaseFile, type CaseMeta } from './search/case-file.js';
+export { searchReport, searchHash } from './search/report.js';
+export type { FuzzSectionJson, SweepSectionJson, FindingJson } from './harness/results.js';
+
 // Reports (reports/).
 export { parseFormats, renderReports, REPORT_FORMATS, writeReports, type ReportFormat } from './reports/index.js';
 export { parseReport, renderJson, ReportFormatError } from './reports/json.js';

@@ -29,7 +29,7 @@ export function interactiveTerminal(stream: ProgressStream, env: NodeJS.ProcessE
 }
 
 export interface ProgressDisplay {
-  /** One case finished: `done` of `total`. */
+  /** One case finished: `done` of `total` (Infinity: an open-ended search, which shows counts and no bar). */
   onResult(r: CaseResultJson, done: number, total: number): void;
   /** The run is over: a drawn bar is erased (plain lines stay). */
   end(): void;
@@ -43,6 +43,8 @@ export interface ProgressOptions {
   now?: () => number;
   /** Longest gap between two plain lines while cases finish (default 30 000 ms). */
   intervalMs?: number;
+  /** What is counted, in the plural (default 'cases'; `fuzz` counts 'calls'). */
+  unit?: string;
 }
 
 const BAR_WIDTH = 30;
@@ -51,6 +53,7 @@ export function progressDisplay(o: ProgressOptions): ProgressDisplay {
   const stream = o.stream ?? process.stderr;
   const now = o.now ?? (() => performance.now());
   const intervalMs = o.intervalMs ?? 30_000;
+  const unit = o.unit ?? 'cases';
   const bar = !o.quiet && interactiveTerminal(stream, o.env ?? process.env);
   let unexpected = 0;
   let lastTenth = 0;
@@ -60,21 +63,23 @@ export function progressDisplay(o: ProgressOptions): ProgressDisplay {
     onResult(r, done, total) {
       if (isUnexpected(r.status)) unexpected++;
       if (o.quiet) return;
+      const bounded = Number.isFinite(total);
       if (bar) {
         const filled = total === 0 ? BAR_WIDTH : Math.round((done / total) * BAR_WIDTH);
         const cols = stream.columns || 100; // 0 under some pseudo-terminals
-        const line = `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${done}/${total}${unexpected ? ` ${unexpected} unexpected` : ''} ${r.id}`;
+        const head = bounded ? `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${done}/${total}` : `${done} ${unit}`;
+        const line = `${head}${unexpected ? ` ${unexpected} unexpected` : ''} ${r.id}`;
         stream.write('\r\x1b[K' + line.slice(0, Math.max(20, cols - 1)));
         drawn = true;
         return;
       }
-      const tenth = total === 0 ? 10 : Math.floor((done / total) * 10);
+      const tenth = !bounded ? 0 : total === 0 ? 10 : Math.floor((done / total) * 10);
       const t = now();
       if (tenth > lastTenth || done === total || t - lastLine >= intervalMs) {
         lastTenth = tenth;
         lastLine = t;
         const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
-        stream.write(`progress: ${done}/${total} cases (${percent}%), ${unexpected} unexpected so far\n`);
+        stream.write(bounded ? `progress: ${done}/${total} ${unit} (${percent}%), ${unexpected} unexpected so far\n` : `progress: ${done} ${unit}, ${unexpected} unexpected so far\n`);
       }
     },
     end() {

@@ -44,6 +44,16 @@ export class Xoshiro128ss {
   constructor(seed: number) {
     this.s = seedState(seed);
   }
+  /** An independent generator in the same state (the next outputs of both are equal). */
+  clone(): Xoshiro128ss {
+    const c = new Xoshiro128ss(0);
+    c.s.set(this.s);
+    return c;
+  }
+  /** The four state words (a copy). */
+  state(): number[] {
+    return Array.from(this.s);
+  }
   next(): number {
     const s = this.s;
     const result = Math.imul(rotl(Math.imul(s[1], 5) >>> 0, 7), 9) >>> 0;

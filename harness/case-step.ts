@@ -7,7 +7,7 @@
  * expectations file. The result is one report entry.
  */
 import { performance } from 'node:perf_hooks';
-import type { CallArgs, LoadedCase, ProfileName, Runner } from '../common/types.js';
+import type { CallArgs, LoadedCase, ProfileName, Runner, RunnerResult } from '../common/types.js';
 import { callImplementation, RunInterrupted } from './call.js';
 import { materialize } from './cases/index.js';
 import { Checker, CorpusDefectError, type CheckOutcome } from './check.js';
@@ -31,6 +31,8 @@ export interface CaseEnvironment {
    * request twice): the case's entry, now a crash, replaces the earlier one.
    */
   onLateFailure?: (r: CaseResultJson) => void;
+  /** Sees the implementation's answer before it is checked (a sweep classifies the failing elements of an output). */
+  onAnswer?: (result: RunnerResult, args: CallArgs) => void;
 }
 
 export interface CaseStep {
@@ -61,15 +63,20 @@ export function caseResult(c: LoadedCase, checked: CheckOutcome, env: Pick<CaseE
   return r;
 }
 
-/** Runs and checks one case. Throws RunInterrupted when env.signal stops it and CorpusDefectError when the case itself is wrong. */
-export async function runCase(c: LoadedCase, env: CaseEnvironment): Promise<CaseStep> {
+/**
+ * Runs and checks one case. Throws RunInterrupted when env.signal stops it and
+ * CorpusDefectError when the case itself is wrong. `built` are the call's arguments when
+ * the caller has them already (a search builds its calls directly, without a case file);
+ * otherwise they are materialised from the case's inputs.
+ */
+export async function runCase(c: LoadedCase, env: CaseEnvironment, built?: CallArgs): Promise<CaseStep> {
   if (env.signal?.aborted) throw new RunInterrupted(`the run was interrupted before case ${c.id}`);
   if (!c.profiles.includes(env.profile)) {
     return { result: { id: c.id, status: 'skipped', reason: `the case applies only to profile(s) ${c.profiles.join(', ')}`, maxUlpError: null, ...caseColumns(c) }, checkMs: 0 };
   }
   let args: CallArgs;
   try {
-    args = materialize(c);
+    args = built ?? materialize(c);
   } catch (e) {
     throw new CorpusDefectError(`${c.file}: cannot build the inputs of case '${c.id}': ${(e as Error).message}`);
   }
@@ -83,6 +90,7 @@ export async function runCase(c: LoadedCase, env: CaseEnvironment): Promise<Case
   });
   if (answer.kind === 'interrupted') throw new RunInterrupted(`the run was interrupted at case ${c.id}`);
   const called = performance.now();
+  if (answer.kind === 'answer') env.onAnswer?.(answer.result, args);
   const checked = answer.kind === 'answer' ? await env.checker.check(c, args, answer.result) : env.checker.unanswered(c, args, answer.kind, answer.message);
   return { result: caseResult(c, checked, env), callMs: Math.round((called - start) * 100) / 100, checkMs: performance.now() - called };
 }

@@ -146,6 +146,82 @@ export interface ReportJson {
   summary: SummaryJson;
   results: CaseResultJson[];
   timings?: TimingsJson;
+  /** Set by `smoothl1 fuzz`: the search and what it found. */
+  fuzz?: FuzzSectionJson;
+  /** Set by `smoothl1 sweep`: the pairs swept and the failing ones by input class. */
+  sweep?: SweepSectionJson;
+}
+
+/** A failing call a search found, shrunk, and wrote as a case file. */
+export interface FindingJson {
+  /** The run (1-based) that drew it. */
+  run: number;
+  /** Its result's id, which is also the id of the case file written. */
+  id: string;
+  /** The case file, as written (below --out). */
+  caseFile: string;
+  /** The command that checks the implementation on that case file alone. */
+  rerun: string;
+  /** The call as first drawn: its status and reason (before shrinking). */
+  found: { status: CheckStatus; reason: string };
+  /** Simplifications taken, calls made while shrinking, and why shrinking ended. */
+  shrinkSteps: number;
+  shrinkCalls: number;
+  shrinkEnd: 'minimal' | 'time-limit' | 'budget';
+}
+
+/** `smoothl1 fuzz`: the options that decide which calls are drawn, and how the search ended. */
+export interface FuzzSectionJson {
+  seed: number;
+  /** --runs (null: until the time limit). */
+  runs: number | null;
+  /** --time-limit in seconds (null: none). */
+  timeLimitS: number | null;
+  maxElements: number;
+  runsDone: number;
+  end: 'runs' | 'time-limit' | 'failure';
+  finding: FindingJson | null;
+  /** The command that repeats this search (same seed, same calls). */
+  replay: string;
+}
+
+/** Pairs of one input class: how many were checked, how many failed. */
+export interface SweepClassJson {
+  name: string;
+  pairs: number;
+  failing: number;
+}
+
+/** A failing pair written as a one-element case file. */
+export interface SweepExampleJson {
+  class: string;
+  /** The pair's bit patterns. */
+  logits: string;
+  labels: string;
+  /** The case file's id and path (below --out). */
+  id: string;
+  caseFile: string;
+  /** Whether the implementation also fails the pair alone (a one-element call). */
+  alone: 'fails' | 'passes';
+}
+
+/** `smoothl1 sweep`: which pairs, and the failing ones by class. Shard reports merge by adding. */
+export interface SweepSectionJson {
+  dtype: string;
+  /** beta as passed (the case format's JSON form of the value). */
+  beta: { type: string; value?: unknown };
+  reduction: string;
+  /** The logits patterns swept (hex, inclusive); labels take every pattern. */
+  logits: { first: string; last: string };
+  /** Logits patterns per chunk (one call per chunk: that many patterns times every labels pattern). */
+  chunkPatterns: number;
+  /** Chunks of the whole sweep, and chunks this report covers. */
+  chunks: number;
+  chunksDone: number;
+  pairs: number;
+  failingPairs: number;
+  classes: SweepClassJson[];
+  examples: SweepExampleJson[];
 }
 
 /** True for a status that makes the run fail (exit code 1). */

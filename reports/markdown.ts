@@ -4,6 +4,7 @@
  * <details> so the comment stays readable; expected failures are always collapsed.
  */
 import type { CaseResultJson, ReportJson } from '../harness/results.js';
+import { fuzzText, sweepText } from './search.js';
 import { failureText } from './text.js';
 import { countBy, runLine, unexpectedResults } from './tables.js';
 
@@ -37,6 +38,8 @@ export function renderMarkdown(report: ReportJson): string {
     out.push(`| ${md(k)} | ${c.total} | ${c.passed} | ${c.failed ? `**${c.failed}**` : '0'} | ${c.expectedFailures} | ${c.unexpectedPasses ? `**${c.unexpectedPasses}**` : '0'} | ${c.skipped} |`);
   }
   out.push('');
+  if (report.fuzz) out.push('### Search', '', fenced(fuzzText(report.fuzz).trimEnd()), '');
+  if (report.sweep) out.push('### Sweep: failing pairs by input class', '', fenced(sweepText(report.sweep).trimEnd()), '');
   if (unexpected.length > 0) {
     out.push(`### Unexpected outcomes (${unexpected.length})`, '');
     const shown = unexpected.slice(0, COLLAPSE_AFTER);

@@ -38,7 +38,9 @@ export function textTable(title: string, rows: [string, Counts][]): string {
 
 /** One-line description of the run (shared by the headers of every format). */
 export function runLine(report: ReportJson): string {
-  const parts = [`runner ${report.runner.name} ${report.runner.version}`, `profile ${report.profile}`, `tolerance ${report.tolerance}`, `corpus ${report.corpusHash.slice(0, 12)} (${report.corpusSize} cases)`];
+  // A search has no corpus: its calls are drawn (fuzz) or enumerated in chunks (sweep).
+  const source = report.fuzz ? `fuzz ${report.corpusHash.slice(0, 12)} (${report.corpusSize} calls)` : report.sweep ? `sweep ${report.corpusHash.slice(0, 12)} (${report.corpusSize} chunks)` : `corpus ${report.corpusHash.slice(0, 12)} (${report.corpusSize} cases)`;
+  const parts = [`runner ${report.runner.name} ${report.runner.version}`, `profile ${report.profile}`, `tolerance ${report.tolerance}`, source];
   if (report.selection.filters.length > 0) parts.push(`filter ${report.selection.filters.join(' ')}`);
   if (report.selection.shard) parts.push(`shard ${report.selection.shard.index}/${report.selection.shard.count}`);
   if (report.mergedFrom !== undefined) parts.push(`merged from ${report.mergedFrom} reports`);

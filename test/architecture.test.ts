@@ -7,6 +7,8 @@
  * - harness/ does not import runners/ (the Runner type is in common/types.ts), reports/ or cli/;
  * - reports/ imports only common/ and the result types module harness/results.ts;
  * - pack/ (the conformance pack writer) imports common/, oracle/ and harness/, never runners/ or reports/;
+ * - search/ (fuzz and sweep engines, the operator's input space) imports common/, oracle/ and
+ *   harness/, never runners/ (a search gets its Runner from the caller) or reports/;
  * - no library layer imports cli/ or bench/ (they sit on top).
  * Imports are read with TypeScript's own pre-processor (static, re-exports, side-effect
  * and literal dynamic imports), so comments and strings cannot fool the scan.
@@ -72,10 +74,14 @@ function violation(e: Edge): string | undefined {
   if (under(e.from, 'pack')) {
     for (const f of ['runners', 'reports']) if (under(e.to, f)) return `pack/ must not import ${f}/`;
   }
+  if (under(e.from, 'search')) {
+    for (const f of ['runners', 'reports']) if (under(e.to, f)) return `search/ must not import ${f}/`;
+  }
+  if (under(e.to, 'search') && ['common', 'oracle', 'harness', 'pack', 'runners', 'reports'].some((f) => under(e.from, f))) return `${e.from.split('/')[0]}/ must not import search/ (it sits above the harness)`;
   if (under(e.from, 'reports') && e.to !== undefined && !under(e.to, 'reports') && !under(e.to, 'common') && e.to !== 'harness/results.js') {
     return 'reports/ must import only common/ and harness/results';
   }
-  if (['common', 'oracle', 'harness', 'pack', 'runners', 'reports'].some((f) => under(e.from, f))) {
+  if (['common', 'oracle', 'harness', 'pack', 'runners', 'reports', 'search'].some((f) => under(e.from, f))) {
     for (const f of ['cli', 'bench']) if (under(e.to, f)) return `a library layer must not import ${f}/`;
   }
   return undefined;
@@ -101,14 +107,18 @@ describe('architecture: import rules', () => {
     expect(fake('runners/registry.ts', "import { UsageError } from '../cli/usage.js';")).toEqual(['a library layer must not import cli/']);
     expect(fake('pack/build.ts', "import '../oracle/index.js'; import '../harness/run.js'; import '../runners/exec/wire.js'; import '../cli/usage.js';")).toEqual([undefined, undefined, 'pack/ must not import runners/', 'a library layer must not import cli/']);
     expect(fake('cli/commands/run.ts', "import '../../harness/run.js'; import '../../runners/registry.js'; import '../../reports/index.js';")).toEqual([undefined, undefined, undefined]);
+    expect(fake('search/fuzz.ts', "import '../harness/case-step.js'; import '../oracle/index.js'; import '../runners/registry.js'; import '../reports/index.js'; import '../cli/usage.js';")).toEqual([undefined, undefined, 'search/ must not import runners/', 'search/ must not import reports/', 'a library layer must not import cli/']);
+    expect(fake('harness/run.ts', "import '../search/fuzz.js';")).toEqual(['harness/ must not import search/ (it sits above the harness)']);
+    expect(fake('cli/commands/fuzz.ts', "import '../../search/fuzz.js';")).toEqual([undefined]);
   });
 
   it('the source tree follows the rules', () => {
-    const edges = scan(['common', 'oracle', 'harness', 'pack', 'runners', 'reports', 'cli', 'bench', 'cases/generate', 'adapters']);
+    const edges = scan(['common', 'oracle', 'harness', 'search', 'pack', 'runners', 'reports', 'cli', 'bench', 'cases/generate', 'adapters']);
     // the scan must actually see imports, or this test would pass on an empty tree
     expect(edges.some((e) => under(e.from, 'runners') && under(e.to, 'common'))).toBe(true);
     expect(edges.some((e) => under(e.from, 'common'))).toBe(true);
     expect(edges.some((e) => under(e.from, 'pack') && under(e.to, 'oracle'))).toBe(true);
+    expect(edges.some((e) => under(e.from, 'search') && under(e.to, 'harness'))).toBe(true);
     const bad = edges.flatMap((e) => {
       const why = violation(e);
       return why === undefined ? [] : [`${e.from}: import '${e.specifier}': ${why}`];

@@ -7,11 +7,12 @@
  * together, an unusable -o folder).
  */
 import { readFileSync } from 'node:fs';
-import type { CaseResultJson, ReportJson, TimingsJson } from '../../harness/results.js';
+import type { CaseResultJson, ReportJson, SweepSectionJson, TimingsJson } from '../../harness/results.js';
 import { summarize } from '../../harness/results.js';
 import { compareIds } from '../../harness/run.js';
 import { parseReport, ReportFormatError } from '../../reports/json.js';
 import { checkReportDir, REPORT_FORMATS, writeReports } from '../../reports/index.js';
+import { sweepText } from '../../reports/search.js';
 import { countsText } from '../../reports/tables.js';
 import { EXIT, exitCodesHelp } from '../exit-codes.js';
 import { formatsOption } from '../options.js';
@@ -86,6 +87,9 @@ export function mergeReports(reports: { file: string; report: ReportJson }[]): R
     summary: summarize(results),
     results,
   };
+  const sweep = mergeSweeps(reports);
+  if (sweep) merged.sweep = sweep;
+  if (reports.some(({ report }) => report.fuzz)) throw new UsageError(`cannot merge fuzz reports: each is one search (${reports.find(({ report }) => report.fuzz)!.file}); run a longer search instead`);
   // Timings survive only when every part has them (a partial sum would mislead).
   if (reports.every(({ report }) => report.timings)) {
     const timings: TimingsJson = {
@@ -103,6 +107,57 @@ export function mergeReports(reports: { file: string; report: ReportJson }[]): R
     merged.timings = timings;
   }
   return merged;
+}
+
+/**
+ * The sweep sections of shard reports of one sweep, added up: pairs and failing pairs per
+ * class, chunks done; the examples of every shard, the first few of each class in pattern
+ * order (as many per class as the shard that kept the most). Undefined when no report is
+ * a sweep's; a UsageError when only some are, or when they sweep different things.
+ */
+export function mergeSweeps(reports: { file: string; report: ReportJson }[]): SweepSectionJson | undefined {
+  const withSweep = reports.filter(({ report }) => report.sweep);
+  if (withSweep.length === 0) return undefined;
+  if (withSweep.length !== reports.length) {
+    const other = reports.find(({ report }) => !report.sweep)!;
+    throw new UsageError(`cannot merge ${other.file} with ${withSweep[0].file}: one is a sweep's report, the other not`);
+  }
+  const first = withSweep[0];
+  const definition = (s: SweepSectionJson) => JSON.stringify([s.dtype, s.beta, s.reduction, s.logits, s.chunkPatterns, s.chunks, s.classes.map((c) => c.name)]);
+  for (const { file, report } of withSweep.slice(1)) {
+    if (definition(report.sweep!) !== definition(first.report.sweep!)) throw new UsageError(`cannot merge ${file} with ${first.file}: they sweep different things (dtype, beta, reduction, logits range, chunking or classes differ)`);
+  }
+  const s0 = first.report.sweep!;
+  const classes = s0.classes.map((c, i) => ({ name: c.name, pairs: 0, failing: 0, index: i }));
+  let pairs = 0;
+  let failingPairs = 0;
+  let chunksDone = 0;
+  const examples: SweepSectionJson['examples'] = [];
+  let perClass = 0;
+  for (const { report } of withSweep) {
+    const s = report.sweep!;
+    s.classes.forEach((c, i) => {
+      classes[i].pairs += c.pairs;
+      classes[i].failing += c.failing;
+    });
+    pairs += s.pairs;
+    failingPairs += s.failingPairs;
+    chunksDone += s.chunksDone;
+    examples.push(...s.examples);
+    const counts = new Map<string, number>();
+    for (const e of s.examples) counts.set(e.class, (counts.get(e.class) ?? 0) + 1);
+    perClass = Math.max(perClass, ...counts.values());
+  }
+  const order = new Map(s0.classes.map((c, i) => [c.name, i]));
+  examples.sort((a, b) => (order.get(a.class) ?? 0) - (order.get(b.class) ?? 0) || a.logits.localeCompare(b.logits) || a.labels.localeCompare(b.labels));
+  const kept: SweepSectionJson['examples'] = [];
+  const taken = new Map<string, number>();
+  for (const e of examples) {
+    const n = taken.get(e.class) ?? 0;
+    if (n < perClass) kept.push(e);
+    taken.set(e.class, n + 1);
+  }
+  return { ...s0, chunksDone, pairs, failingPairs, classes: classes.map(({ name, pairs: p, failing }) => ({ name, pairs: p, failing })), examples: kept };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -149,7 +204,9 @@ async function merge(positionals: string[], o: Record<string, string | boolean |
   const merged = mergeReports(parsed);
   const written = writeReports(o.output as string, merged, formats);
   const s = merged.summary;
-  process.stdout.write(`merged ${parsed.length} reports: ${countsText(s)}\nreports: ${written.join(', ')}\n`);
+  process.stdout.write(`merged ${parsed.length} reports: ${countsText(s)}\n`);
+  if (merged.sweep) process.stdout.write(sweepText(merged.sweep));
+  process.stdout.write(`reports: ${written.join(', ')}\n`);
   reporter.annotate(merged);
-  return s.failed + s.unexpectedPasses > 0 ? EXIT.failed : EXIT.ok;
+  return s.failed + s.unexpectedPasses > 0 || (merged.sweep?.failingPairs ?? 0) > 0 ? EXIT.failed : EXIT.ok;
 }

@@ -14,11 +14,11 @@ import { profileNames, tolerancesSpec } from '../../common/spec-data.js';
 import { defaultCasesDir } from '../../harness/cases/index.js';
 import type { Shard } from '../../harness/shard.js';
 import { DEFAULT_STARTUP_MS, DEFAULT_TIMEOUT_MS } from '../../harness/time-limit.js';
-import { describeRunners, runnerNames } from '../../runners/registry.js';
+import { describeRunners } from '../../runners/registry.js';
 import { REPORT_FORMATS } from '../../reports/index.js';
 import type { ReportFormat } from '../../reports/index.js';
 import { EXIT, exitCodesHelp } from '../exit-codes.js';
-import { formatsOption, shardOption } from '../options.js';
+import { formatsOption, msOption, profileOption, runnerOption, seedOption, shardOption, toleranceOption } from '../options.js';
 import { parseReporter, Reporter, REPORTER_HELP, type ReporterName } from '../reporter.js';
 import { superviseRun } from '../run/supervisor.js';
 import { parseOptions, UsageError } from '../usage.js';
@@ -105,39 +105,18 @@ export function parseRunArgs(argv: string[]): ParsedRunArgs | null {
   });
   if (o.help) return null;
   if (positionals.length > 0) throw new UsageError(`run takes no positional arguments, got '${positionals[0]}' (did you mean --filter '${positionals[0]}'?)`);
-  const runner = (o.runner as string | undefined) ?? 'cpu';
-  if (!runnerNames().includes(runner)) throw new UsageError(`unknown runner '${runner}'; known runners: ${runnerNames().join(', ')}`);
-  const command = o.command as string | undefined;
-  const modulePath = o.module as string | undefined;
-  if (command !== undefined && runner !== 'exec') throw new UsageError(`--command is for the exec runner (got --runner ${runner})`);
-  if (modulePath !== undefined && runner !== 'module') throw new UsageError(`--module is for the module runner (got --runner ${runner})`);
-  if (runner === 'exec' && (command === undefined || command.trim() === '')) throw new UsageError(`the exec runner needs --command "<program and arguments>"`);
-  if (runner === 'module' && (modulePath === undefined || modulePath === '')) throw new UsageError(`the module runner needs --module <path to an ES module>`);
-  const profile = o.profile as string | undefined;
-  if (profile !== undefined && !(profileNames() as string[]).includes(profile)) throw new UsageError(`unknown profile '${profile}'; expected one of ${profileNames().join(', ')}`);
-  const levels = Object.keys(tolerancesSpec().levels);
-  const tolerance = (o.tolerance as string | undefined) ?? tolerancesSpec().default;
-  if (!levels.includes(tolerance)) throw new UsageError(`unknown tolerance '${tolerance}'; expected one of ${levels.join(', ')}`);
+  const { runner, command, modulePath } = runnerOption(o);
+  const profile = profileOption(o.profile as string | undefined);
+  const tolerance = toleranceOption(o.tolerance as string | undefined);
   const shard = shardOption(o.shard as string | undefined);
   const formats = formatsOption(o.formats as string | undefined);
   const reporter = parseReporter(o.reporter as string | undefined);
-  const ms = (name: string, fallback: number): number => {
-    const t = o[name] as string | undefined;
-    if (t === undefined) return fallback;
-    if (!/^[1-9][0-9]*$/.test(t) || Number(t) > 2_147_483_647) throw new UsageError(`--${name} must be a positive whole number of milliseconds (at most 2147483647), got '${t}'`);
-    return Number(t);
-  };
-  const timeoutMs = ms('timeout', DEFAULT_TIMEOUT_MS);
-  const startupMs = ms('startup-timeout', DEFAULT_STARTUP_MS);
-  let seed: number | null = null;
-  if (o.seed !== undefined) {
-    const s = o.seed as string;
-    if (!/^(0|[1-9][0-9]*)$/.test(s) || Number(s) > 0xffffffff) throw new UsageError(`--seed must be a whole number from 0 to 4294967295, got '${s}'`);
-    seed = Number(s);
-  }
+  const timeoutMs = msOption('timeout', o.timeout as string | undefined, DEFAULT_TIMEOUT_MS);
+  const startupMs = msOption('startup-timeout', o['startup-timeout'] as string | undefined, DEFAULT_STARTUP_MS);
+  const seed = seedOption(o.seed as string | undefined);
   const parsed: ParsedRunArgs = {
     runner,
-    tolerance: tolerance as ToleranceLevel,
+    tolerance,
     filters: (o.filter as string[] | undefined) ?? [],
     shard,
     reportDir: (o['report-dir'] as string | undefined) ?? 'smoothl1-report',
@@ -154,7 +133,7 @@ export function parseRunArgs(argv: string[]): ParsedRunArgs | null {
   };
   if (command !== undefined) parsed.command = command;
   if (modulePath !== undefined) parsed.modulePath = modulePath;
-  if (profile !== undefined) parsed.profile = profile as ProfileName;
+  if (profile !== undefined) parsed.profile = profile;
   if (o.expectations !== undefined) parsed.expectationsFile = o.expectations as string;
   return parsed;
 }

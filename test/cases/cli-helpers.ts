@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
-const SOURCE_DIRS = ['common', 'oracle', 'harness', 'pack', 'runners', 'reports', 'cli', 'cases/generate', 'bench', 'adapters'];
+const SOURCE_DIRS = ['common', 'oracle', 'harness', 'search', 'pack', 'runners', 'reports', 'cli', 'cases/generate', 'bench', 'adapters'];
 
 function newestSource(dir: string): number {
   if (!existsSync(dir)) return 0;
