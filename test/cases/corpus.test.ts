@@ -177,7 +177,11 @@ describe('coverage', () => {
   });
 
   it('every registered tag is used by some case (the registry has no dead entries)', () => {
+    // 'fuzz' and 'sweep' mark the case files those commands write (test/search covers
+    // them); the committed corpus has none.
+    const writtenBySearch = ['fuzz', 'sweep'];
     const used = new Set(corpus.flatMap((c) => c.tags));
-    expect(Object.keys(registeredTags()).filter((t) => !used.has(t))).toEqual([]);
+    for (const t of writtenBySearch) expect(used.has(t), `corpus case tagged ${t}`).toBe(false);
+    expect(Object.keys(registeredTags()).filter((t) => !used.has(t) && !writtenBySearch.includes(t))).toEqual([]);
   });
 });

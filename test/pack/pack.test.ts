@@ -193,7 +193,7 @@ describe('the default pack of the Python package (python/src/smoothl1_conformanc
     expect(outputs).toBeGreaterThan(50);
   });
 
-  it("gives the suite's checker's verdict on outputs at and just beyond every interval end, NaN, infinities and -0", () => {
+  it("gives the suite's checker's verdict on outputs at and just beyond every interval end, NaN, infinities and -0", async () => {
     let compared = 0;
     let failedSome = 0;
     for (const c of sample) {
@@ -205,7 +205,7 @@ describe('the default pack of the Python package (python/src/smoothl1_conformanc
             const checker = new Checker({ profile: profile as ProfileName, tolerance: level, rerunPrefix: 'x' });
             for (const values of candidates(o, level, read)) {
               const t = tensorFromNumbers(o.dtype, o.shape, values);
-              const suite = checker.check(c as LoadedCase, args, { kind: 'output', tensor: t });
+              const suite = await checker.check(c as LoadedCase, args, { kind: 'output', tensor: t });
               const rule = packRule(pc.expected[profile]!, o.dtype, o.shape, values, level, read);
               expect(rule, `${c.id} ${profile} ${level}: pack rule ${rule}, checker ${suite.status} (${suite.reason})`).toBe(suite.status);
               compared++;
