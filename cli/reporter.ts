@@ -8,11 +8,17 @@
  *   for a problem that ended the command without a report (a setup error, an invalid
  *   corpus, a corpus defect). Everything printed between begin() and end() is shielded
  *   from GitHub's workflow-command parser, so an implementation's messages cannot issue
- *   commands.
+ *   commands. Where GitHub provides a job summary file ($GITHUB_STEP_SUMMARY), report.md's
+ *   text is appended to it, so the verdict, the table by area and the failures show on
+ *   the run's summary page (reports/github.ts stepSummary).
+ *
+ * Console output is not folded with `::group::`: the summary is printed while workflow
+ * commands are stopped (an implementation's text is in it), so GitHub would not obey a
+ * group command there, and opening one outside would fold our own annotations' context.
  */
 import type { ReportJson } from '../harness/results.js';
 import { consoleSummary } from '../reports/console.js';
-import { githubAnnotations, resumeCommands, stopCommands, workflowCommand } from '../reports/github.js';
+import { appendStepSummary, githubAnnotations, resumeCommands, stopCommands, workflowCommand } from '../reports/github.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from './usage.js';
 
@@ -39,6 +45,9 @@ export class Reporter {
     /** The command in annotation titles ('smoothl1 run'). */
     private readonly command: string,
     private readonly out: { write(text: string): unknown } = process.stdout,
+    /** GitHub's job summary file (default $GITHUB_STEP_SUMMARY; '' or unset: none). */
+    private readonly stepSummaryFile: string | undefined = process.env.GITHUB_STEP_SUMMARY,
+    private readonly err: { write(text: string): unknown } = process.stderr,
   ) {}
 
   /** Call before anything an implementation wrote can be printed. */
@@ -76,7 +85,13 @@ export class Reporter {
     if (this.token !== undefined) this.out.write(resumeCommands(this.token));
     this.token = undefined;
     for (const p of this.problems.splice(0)) this.out.write(workflowCommand('error', p, { title: this.command }));
-    if (this.report) this.out.write(githubAnnotations(this.report));
+    if (this.report) {
+      this.out.write(githubAnnotations(this.report));
+      // The summary page is a convenience: a file we cannot append to is a warning on
+      // stderr, never a change of the verdict or the exit code.
+      const problem = this.stepSummaryFile ? appendStepSummary(this.stepSummaryFile, this.report) : undefined;
+      if (problem) this.err.write(`smoothl1: warning: ${problem}\n`);
+    }
     this.report = undefined;
   }
 

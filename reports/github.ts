@@ -13,14 +13,19 @@
  * (%3A, %2C). Every command is therefore exactly one line, whatever an implementation
  * put in its error message.
  *
+ * - report.md's text appended to the job summary file ($GITHUB_STEP_SUMMARY), cut to
+ *   GitHub's limit of 1 MiB per step with a note that the full text is in the reports.
+ *
  * Text we print that we do not control (an implementation's messages and stderr in the
  * console summary) could otherwise hold a line such as '::error::' or '::add-mask::'
  * that GitHub would obey: `stopCommands()` / `resumeCommands(token)` bracket it with
  * `::stop-commands::<token>` so GitHub ignores commands until the token comes back.
  */
 import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import type { CaseResultJson, ReportJson } from '../harness/results.js';
 import { isUnexpected } from '../harness/results.js';
+import { renderMarkdown } from './markdown.js';
 import { runLine, totalsLine } from './tables.js';
 
 /** A message (the part after the last '::'). */
@@ -73,4 +78,33 @@ export function stopCommands(): { line: string; token: string } {
 /** The line that makes GitHub obey workflow commands again. */
 export function resumeCommands(token: string): string {
   return `::${token}::\n`;
+}
+
+/** GitHub refuses a step summary above 1 MiB (it then shows none); we stay below with room for the note. */
+export const STEP_SUMMARY_LIMIT = 1024 * 1024 - 4096;
+
+/** The job summary text for a report: report.md, cut at a line to fit STEP_SUMMARY_LIMIT bytes. */
+export function stepSummaryText(report: ReportJson): string {
+  const md = renderMarkdown(report);
+  if (Buffer.byteLength(md) <= STEP_SUMMARY_LIMIT) return md.endsWith('\n') ? md : md + '\n';
+  // Cut at a line end within the limit (counting bytes, not UTF-16 units), then close
+  // any fence or <details> left open so the rest of the page renders.
+  let cut = Buffer.from(md).subarray(0, STEP_SUMMARY_LIMIT).toString('utf8');
+  cut = cut.slice(0, cut.lastIndexOf('\n') + 1);
+  const fences = cut.match(/^`{3,}/gm) ?? [];
+  let closing = '';
+  if (fences.length % 2 === 1) closing += fences[fences.length - 1] + '\n';
+  const opened = (cut.match(/<details>/g) ?? []).length - (cut.match(/<\/details>/g) ?? []).length;
+  for (let i = 0; i < opened; i++) closing += '</details>\n';
+  return `${cut}${closing}\n… (cut to GitHub's step summary limit; the full text is in report.md)\n`;
+}
+
+/** Appends the job summary for a report to `file`; returns a problem, or undefined when written. */
+export function appendStepSummary(file: string, report: ReportJson): string | undefined {
+  try {
+    appendFileSync(file, stepSummaryText(report));
+    return undefined;
+  } catch (e) {
+    return `cannot append the job summary to $GITHUB_STEP_SUMMARY (${file}): ${(e as Error).message}`;
+  }
 }

@@ -7,7 +7,7 @@
  * (titled with its case id and status, its message the reason), and nothing an
  * implementation wrote into its error messages.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -15,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main as runMain } from '../../cli/commands/run.js';
 import { main as reportMain } from '../../cli/commands/report.js';
 import type { ReportJson } from '../../harness/results.js';
-import { escapeData, escapeProperty } from '../../reports/github.js';
+import { escapeData, escapeProperty, STEP_SUMMARY_LIMIT, stepSummaryText } from '../../reports/github.js';
+import { renderMarkdown } from '../../reports/markdown.js';
 import { writeFixtureCorpus } from '../harness/run-fixtures.js';
 import { runCli, writeImplModule } from './run-helpers.js';
 
@@ -131,6 +132,45 @@ describe('smoothl1 run --reporter github', () => {
     expect(r.stderr).toMatch(/smoothl1: runner '.*' cannot start: .*ENOENT/);
     const commands = obeyedCommands(r.stdout);
     expect(commands).toEqual([{ name: 'error', properties: { title: 'smoothl1 run' }, message: expect.stringMatching(/cannot start .*ENOENT/) }]);
+  });
+
+  it('appends report.md to $GITHUB_STEP_SUMMARY (appending, never replacing); an unusable summary file is a warning, not a verdict', async () => {
+    const summary = join(dir, 'step-summary.md');
+    writeFileSync(summary, 'an earlier step\n');
+    const saved = process.env.GITHUB_STEP_SUMMARY;
+    process.env.GITHUB_STEP_SUMMARY = summary;
+    try {
+      const r = await runCli(runMain, ['--runner', 'module', '--module', hostile, '--cases', cases, '--report-dir', join(dir, 'sum'), '--no-timings', '--reporter', 'github']);
+      expect(r.code).toBe(1);
+      const text = readFileSync(summary, 'utf8');
+      expect(text.startsWith('an earlier step\n## SmoothL1Loss conformance: ❌ 3 unexpected outcomes')).toBe(true);
+      expect(text).toContain(readFileSync(join(dir, 'sum', 'report.md'), 'utf8'));
+      process.env.GITHUB_STEP_SUMMARY = dir; // a folder: appending fails
+      const w = await runCli(runMain, ['--runner', 'cpu', '--filter', 'doc', '--report-dir', join(dir, 'sum2'), '--reporter', 'github', '--quiet']);
+      expect(w.code).toBe(0);
+      expect(w.stderr).toMatch(/warning: cannot append the job summary to \$GITHUB_STEP_SUMMARY/);
+      // The console reporter never touches the summary file.
+      process.env.GITHUB_STEP_SUMMARY = summary;
+      const before = readFileSync(summary, 'utf8');
+      await runCli(runMain, ['--runner', 'cpu', '--filter', 'doc', '--report-dir', join(dir, 'sum3'), '--quiet']);
+      expect(readFileSync(summary, 'utf8')).toBe(before);
+    } finally {
+      if (saved === undefined) delete process.env.GITHUB_STEP_SUMMARY;
+      else process.env.GITHUB_STEP_SUMMARY = saved;
+    }
+  });
+
+  it('a summary above GitHub\'s 1 MiB limit is cut at a line, its open fence and <details> closed', () => {
+    const report = JSON.parse(readFileSync(join(dir, 'sum', 'report.json'), 'utf8')) as ReportJson;
+    const failing = report.results.find((x) => x.status === 'wrong-value')!;
+    const many = Array.from({ length: 12000 }, (_, i) => ({ ...failing, id: `big/${i}`, reason: 'é'.repeat(60) + ` case ${i}` }));
+    expect(Buffer.byteLength(renderMarkdown({ ...report, results: many }))).toBeGreaterThan(STEP_SUMMARY_LIMIT);
+    const text = stepSummaryText({ ...report, results: many });
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(STEP_SUMMARY_LIMIT + 200);
+    expect(text).toMatch(/cut to GitHub.s step summary limit; the full text is in report.md\)\n$/);
+    expect((text.match(/^`{3,}/gm) ?? []).length % 2).toBe(0);
+    expect((text.match(/<details>/g) ?? []).length).toBe((text.match(/<\/details>/g) ?? []).length);
+    expect(text).not.toContain('\uFFFD');
   });
 
   it('report merge --reporter github annotates the merged report; an unknown reporter is a usage error', async () => {
