@@ -51,13 +51,24 @@ function fail(code: number, text: string): never {
 
 /** The case being answered, and what went wrong around it that its answer must report. */
 let current: { id: string; trouble?: string } | undefined;
+/** The last case answered, and trouble the implementation left after answering it. */
+let previous: string | undefined;
+let stray: string | undefined;
 
 // Whatever escapes the implementation while a case is answered is that case's crash.
+// What escapes between cases (a timer or promise a call left behind, firing after its
+// answer went out) cannot change that answer any more; it fails the next case, naming
+// the case after which it happened, so an implementation that misbehaves this way is
+// never green. (After the last case there is no answer left to fail: it is noted on
+// stderr, which the run keeps with the runner's log.)
 for (const event of ['unhandledRejection', 'uncaughtException'] as const) {
   process.on(event, (e: unknown) => {
     const what = `${event === 'unhandledRejection' ? 'an unhandled promise rejection' : 'an uncaught exception'}: ${describe(e)}`;
     if (current) current.trouble ??= `the implementation left ${what}`;
-    else note(`the implementation left ${what} between cases`);
+    else {
+      stray ??= `the implementation left ${what} between cases, after case ${previous ?? '(none: before the first case)'} had answered`;
+      note(`the implementation left ${what} between cases`);
+    }
   });
 }
 process.on('exit', (code) => {
@@ -96,12 +107,14 @@ async function main(): Promise<void> {
   const never = new AbortController().signal; // a call past its time limit is ended by killing this process
   serve(
     async (req): Promise<ServeAnswer> => {
-      current = { id: req.id };
+      current = { id: req.id, ...(stray ? { trouble: stray } : {}) };
+      stray = undefined;
       const settled = await settle(() => runner.run(req.args, { profile: req.profile, caseId: req.id, signal: never }));
       // Rejections the call left behind surface before the next turn of the event loop.
       await new Promise((r) => setImmediate(r));
       const trouble = current.trouble;
       current = undefined;
+      previous = req.id;
       if (trouble) return { kind: 'crash', message: trouble };
       if (settled.kind === 'unreadable') return { kind: 'crash', message: `the implementation returned a malformed answer: ${settled.reason}` };
       if (settled.kind === 'threw') {

@@ -30,6 +30,10 @@ const behaviours: Record<string, string> = {
   'hostile/rewrite-inputs': 'args.logits.tensor.data.set(args.labels.tensor.data); return f32([0, 0, 0]);',
   // Right, then it scribbles on its inputs before returning.
   'hostile/scribble': 'const r = correct(); args.logits.tensor.data.fill(9); args.labels.tensor.data.fill(-9); return r;',
+  // Answers right, but leaves a rejection that fires after its answer went out: the case
+  // answered can no longer fail, so the next one does, naming where it came from.
+  'hostile/y-late': "setImmediate(() => setImmediate(() => Promise.reject(new Error('late rejection')))); return correct();",
+  'hostile/y-later': 'return new Promise((resolve) => setTimeout(() => resolve(correct()), 300));',
   'hostile/z-after': 'return correct();',
 };
 
@@ -76,10 +80,12 @@ describe('module implementations run isolated', () => {
     // The oracle judges the suite's pristine inputs, whatever the module did to its copy.
     expect(by['hostile/rewrite-inputs']).toMatchObject({ status: 'wrong-value' });
     expect(by['hostile/scribble'].status).toBe('pass');
+    expect(by['hostile/y-late'].status).toBe('pass');
+    expect(by['hostile/y-later']).toMatchObject({ status: 'crash', reason: expect.stringContaining('an unhandled promise rejection: Error: late rejection') });
 
-    // The exit code says no more than the report: 8 failures, 3 passes.
-    expect(report.summary).toMatchObject({ total: 11, passed: 3, failed: 8 });
-    expect(r.stdout).toMatch(/^FAIL: 11 cases: 3 passed, 8 failed/m);
+    // The exit code says no more than the report: 9 failures, 4 passes.
+    expect(report.summary).toMatchObject({ total: 13, passed: 4, failed: 9 });
+    expect(r.stdout).toMatch(/^FAIL: 13 cases: 4 passed, 9 failed/m);
     // Crash details appear once: the stderr tail is not repeated inside the message.
     const msg = by['hostile/segv'].details!.message!;
     expect(msg.match(/signal: SIGSEGV/g)?.length).toBe(1);
