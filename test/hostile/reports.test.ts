@@ -49,6 +49,28 @@ export function smoothL1Loss() { writeFileSync(${JSON.stringify(marker)}, 'x'); 
   }, 60_000);
 });
 
+describe('exit 3: the suite could not finish its own job', () => {
+  it('the report folder replaced by a file while the cases run (an implementation can do that): exit 3, one line, no green', async () => {
+    const dir = tempDir('exit-3');
+    const cases = join(dir, 'cases');
+    writeFixtureCorpus(cases, { 'doc/example': fixtureCases['doc/example'] });
+    const out = join(dir, 'out');
+    const mod = writeModule(dir, 'impl.mjs', `import { rmSync, writeFileSync } from 'node:fs';
+export function smoothL1Loss() {
+  rmSync(${JSON.stringify(out)}, { recursive: true, force: true });
+  writeFileSync(${JSON.stringify(out)}, 'not a folder any more');
+  return { dtype: 'float32', shape: [3], data: new Float32Array([0, 0, 0.5]) };
+}`);
+    const r = await cli(['run', '--runner', 'module', '--module', mod, '--cases', cases, '--report-dir', out, '--quiet'], { limitMs: 30_000 });
+    expect(r.killed).toBe(false);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/internal error: the reports could not be written to .*out/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stdout).not.toMatch(/^PASS/m);
+    expect(readFileSync(out, 'utf8')).toBe('not a folder any more');
+  }, 40_000);
+});
+
 describe('the report set is replaced as a whole', () => {
   it('a second run with other formats leaves exactly its own files, nothing temporary', async () => {
     const dir = tempDir('report-set');
