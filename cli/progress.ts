@@ -6,7 +6,9 @@
  * and a bar drawn there fills the log with half lines). Everywhere else, plain lines: one
  * each time another tenth of the cases is done, and one at least every `intervalMs`
  * (30 s) while cases keep finishing, so a slow run still shows signs of life in a log.
- * Nothing at all with --quiet.
+ * During one long case (a 10^8-element tensor takes minutes) the caller's timer calls
+ * tick(): the bar shows the case and its seconds so far, and plain output gets a line
+ * naming the case still running every `intervalMs`. Nothing at all with --quiet.
  */
 import { isUnexpected, type CaseResultJson } from '../harness/results.js';
 
@@ -31,6 +33,10 @@ export function interactiveTerminal(stream: ProgressStream, env: NodeJS.ProcessE
 export interface ProgressDisplay {
   /** One case finished: `done` of `total` (Infinity: an open-ended search, which shows counts and no bar). */
   onResult(r: CaseResultJson, done: number, total: number): void;
+  /** A case started, `done` of `total` before it. */
+  onStart(caseId: string, done: number, total: number): void;
+  /** Called by the caller's timer (about once a second): shows a case that is taking long. */
+  tick(): void;
   /** The run is over: a drawn bar is erased (plain lines stay). */
   end(): void;
 }
@@ -59,18 +65,42 @@ export function progressDisplay(o: ProgressOptions): ProgressDisplay {
   let lastTenth = 0;
   let lastLine = now();
   let drawn = false;
+  /** The case in progress (between onStart and its onResult). */
+  let running: { id: string; since: number; done: number; total: number } | undefined;
+  const drawBar = (done: number, total: number, tail: string) => {
+    const bounded = Number.isFinite(total);
+    const filled = total === 0 ? BAR_WIDTH : Math.round((done / total) * BAR_WIDTH);
+    const cols = stream.columns || 100; // 0 under some pseudo-terminals
+    const head = bounded ? `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${done}/${total}` : `${done} ${unit}`;
+    const line = `${head}${unexpected ? ` ${unexpected} unexpected` : ''} ${tail}`;
+    stream.write('\r\x1b[K' + line.slice(0, Math.max(20, cols - 1)));
+    drawn = true;
+  };
   return {
+    onStart(caseId, done, total) {
+      running = { id: caseId, since: now(), done, total };
+    },
+    tick() {
+      if (o.quiet || !running) return;
+      const t = now();
+      const seconds = Math.floor((t - running.since) / 1000);
+      if (bar) {
+        if (seconds >= 2) drawBar(running.done, running.total, `${running.id} (${seconds} s)`);
+        return;
+      }
+      if (t - running.since >= intervalMs && t - lastLine >= intervalMs) {
+        lastLine = t;
+        const of = Number.isFinite(running.total) ? `/${running.total}` : '';
+        stream.write(`progress: ${running.done}${of} ${unit} done, ${running.id} running for ${seconds} s, ${unexpected} unexpected so far\n`);
+      }
+    },
     onResult(r, done, total) {
+      running = undefined;
       if (isUnexpected(r.status)) unexpected++;
       if (o.quiet) return;
       const bounded = Number.isFinite(total);
       if (bar) {
-        const filled = total === 0 ? BAR_WIDTH : Math.round((done / total) * BAR_WIDTH);
-        const cols = stream.columns || 100; // 0 under some pseudo-terminals
-        const head = bounded ? `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${done}/${total}` : `${done} ${unit}`;
-        const line = `${head}${unexpected ? ` ${unexpected} unexpected` : ''} ${r.id}`;
-        stream.write('\r\x1b[K' + line.slice(0, Math.max(20, cols - 1)));
-        drawn = true;
+        drawBar(done, total, r.id);
         return;
       }
       const tenth = !bounded ? 0 : total === 0 ? 10 : Math.floor((done / total) * 10);
@@ -83,6 +113,7 @@ export function progressDisplay(o: ProgressOptions): ProgressDisplay {
       }
     },
     end() {
+      running = undefined;
       if (drawn) stream.write('\r\x1b[K');
       drawn = false;
     },

@@ -48,6 +48,7 @@ export interface SelectedCheckOptions {
   checker?: Checker;
   signal?: AbortSignal;
   onResult?: (r: CaseResultJson, done: number, total: number) => void;
+  onStart?: (caseId: string, done: number, total: number) => void;
 }
 
 /**
@@ -87,6 +88,7 @@ export async function checkSelected(runner: Runner, o: SelectedCheckOptions): Pr
     ...(o.checker ? { checker: o.checker } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onResult ? { onResult: o.onResult } : {}),
+    ...(o.onStart ? { onStart: o.onStart } : {}),
   });
   return { run, profile };
 }
@@ -122,6 +124,8 @@ export interface ConformanceOptions {
   signal?: AbortSignal;
   /** Called after each case. */
   onResult?: (r: CaseResultJson, done: number, total: number) => void;
+  /** Called as each case starts, with the number done before it. */
+  onStart?: (caseId: string, done: number, total: number) => void;
 }
 
 /**
@@ -155,6 +159,7 @@ export async function checkConformance(runner: Runner, options: ConformanceOptio
     ...(options.checker ? { checker: options.checker } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onResult ? { onResult: options.onResult } : {}),
+    ...(options.onStart ? { onStart: options.onStart } : {}),
   });
   return buildReport(
     {

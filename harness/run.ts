@@ -73,6 +73,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called after each case (progress display). */
   onResult?: (r: CaseResultJson, done: number, total: number) => void;
+  /** Called as each case starts, with the number done before it (progress during one long case). */
+  onStart?: (caseId: string, done: number, total: number) => void;
 }
 
 export interface RunOutcome {
@@ -119,6 +121,7 @@ export async function runCases(opts: RunOptions): Promise<RunOutcome> {
   try {
     if (runner.init && !opts.runnerStarted) await runner.init();
     for (const c of cases) {
+      opts.onStart?.(c.id, results.length, cases.length);
       const step = await runCase(c, env);
       if (step.callMs !== undefined) caseMs[c.id] = step.callMs;
       checkMs += step.checkMs;

@@ -92,6 +92,7 @@ export async function superviseRun(a: ParsedRunArgs, reporter: Reporter): Promis
         if (m.alive) groups.add(m.pid);
         else groups.delete(m.pid);
       } else if (m.type === 'result') show.onResult(m.result, m.done, m.total);
+      else if (m.type === 'start') show.onStart(m.caseId, m.done, m.total);
       else if (!stopping || m.type === 'stopped') {
         detach();
         resolveEnd(m);
@@ -106,7 +107,12 @@ export async function superviseRun(a: ParsedRunArgs, reporter: Reporter): Promis
       resolveEnd(stopping ? { type: 'signal' } : { type: 'crashed', message: `the run's worker thread ended (code ${code}) without a result` });
     });
   });
+  // A case can run for minutes (a 10^8-element tensor): the display says which, and for
+  // how long, between results too.
+  const heartbeat = setInterval(() => show.tick(), 1000);
+  heartbeat.unref();
   const end = await ending;
+  clearInterval(heartbeat);
   show.end();
   // Whatever the worker left running goes now.
   for (const pid of groups) killGroup(pid);

@@ -30,6 +30,7 @@ export interface WorkerInput {
 export type WorkerMessage =
   | { type: 'group'; pid: number; alive: boolean }
   | { type: 'result'; result: CaseResultJson; done: number; total: number }
+  | { type: 'start'; caseId: string; done: number; total: number }
   | { type: 'done'; outcome: RunOutcome; runner: { name: string; version: string }; profile: ProfileName }
   | { type: 'stopped' }
   | { type: 'fail'; code: typeof EXIT.failed | typeof EXIT.usage | typeof EXIT.internal; message: string };
@@ -72,6 +73,7 @@ async function work({ args: a, cases }: WorkerInput): Promise<WorkerMessage> {
         }),
       signal: stop.signal,
       onResult: (result, done, total) => post({ type: 'result', result, done, total }),
+      onStart: (caseId, done, total) => post({ type: 'start', caseId, done, total }),
     });
     return { type: 'done', outcome: run, runner: { name: runner.name, version: runner.version }, profile };
   } catch (e) {

@@ -82,6 +82,45 @@ describe('progress display', () => {
     expect(lines.length).toBeLessThanOrEqual(45);
   });
 
+  it('during one long case: a plain line naming it every interval, the bar shows its seconds; nothing once it finished', () => {
+    const clock = { t: 0 };
+    const s = stream(false);
+    const d = progressDisplay({ quiet: false, stream: s, env: {}, now: () => clock.t, intervalMs: 30_000 });
+    d.onResult(result('a/1'), 1, 3);
+    s.text = '';
+    d.onStart('large/1e8', 1, 3);
+    for (let sec = 1; sec <= 95; sec++) {
+      clock.t += 1000;
+      d.tick();
+    }
+    expect(s.text.trimEnd().split('\n')).toEqual([
+      'progress: 1/3 cases done, large/1e8 running for 30 s, 0 unexpected so far',
+      'progress: 1/3 cases done, large/1e8 running for 60 s, 0 unexpected so far',
+      'progress: 1/3 cases done, large/1e8 running for 90 s, 0 unexpected so far',
+    ]);
+    d.onResult(result('large/1e8'), 2, 3);
+    s.text = '';
+    clock.t += 60_000;
+    d.tick();
+    expect(s.text).toBe('');
+
+    const tty = stream(true);
+    const b = progressDisplay({ quiet: false, stream: tty, env: {}, now: () => clock.t });
+    b.onStart('large/1e8', 0, 2);
+    clock.t += 1000;
+    b.tick();
+    expect(tty.text).toBe(''); // a case that takes a second is not worth a redraw
+    clock.t += 4000;
+    b.tick();
+    expect(tty.text).toMatch(/\r\x1b\[K\[\.{30}\] 0\/2 large\/1e8 \(5 s\)$/);
+    const q = stream(false);
+    const quiet = progressDisplay({ quiet: true, stream: q, env: {}, now: () => clock.t, intervalMs: 10 });
+    quiet.onStart('x', 0, 1);
+    clock.t += 100_000;
+    quiet.tick();
+    expect(q.text).toBe('');
+  });
+
   it('prints nothing with --quiet, terminal or not', () => {
     for (const tty of [true, false]) {
       const s = stream(tty);
