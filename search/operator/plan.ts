@@ -31,9 +31,13 @@ export type SidePlan = { kind: 'tensor'; dtype: DType } | { kind: 'value'; value
  * - overflow-edge: values within a few ulps of the largest finite value, and differences
  *   whose square overflows;
  * - exponent-gap: x near the top of the exponent range, y near the bottom (or the other way);
+ * - large-then-small: the first element large (2^e, e from `scale`), every other one
+ *   2^-(12..31) of it, so a sum accumulated in order from the start loses the small
+ *   terms once the partial sum is large (stagnation; issue 10's summation class): with
+ *   thousands of them, what a sequential accumulator drops exceeds any correct sum's error;
  * - finite-bits, all-bits: raw bit patterns (all-bits includes NaN and infinities).
  */
-export const VALUE_RECIPES = ['zeros', 'small-ints', 'uniform', 'specials', 'subnormals', 'near-beta', 'overflow-edge', 'exponent-gap', 'finite-bits', 'all-bits'] as const;
+export const VALUE_RECIPES = ['zeros', 'small-ints', 'uniform', 'specials', 'subnormals', 'near-beta', 'overflow-edge', 'exponent-gap', 'large-then-small', 'finite-bits', 'all-bits'] as const;
 export type ValueRecipe = (typeof VALUE_RECIPES)[number];
 
 export interface ValuesPlan {

@@ -200,9 +200,23 @@ function pair(v: ValuesPlan, g: Xoshiro128ss, fx: FloatFormat, fy: FloatFormat, 
       const small = (f: FloatFormat, r: { lo: number }) => f.round(sign(g) * (1 + unit(g)) * 2 ** (r.lo + f.fractionBits + below(g, 8)));
       return below(g, 2) === 0 ? [big(fx, rx), small(fy, ry)] : [small(fx, rx), big(fy, ry)];
     }
+    case 'large-then-small': {
+      // The small terms; drawTensors puts the large one first. x and y of opposite signs
+      // or not, |x - y| about 2^-(12 + variant % 20) of the large one.
+      const e = largeExponent(fx, v.scale) - 12 - (v.variant % 20);
+      const d = (1 + unit(g)) * 2 ** e;
+      const y = fy.round(sign(g) * unit(g) * d);
+      return [fx.round(y + sign(g) * d), y];
+    }
     default:
       return [0, 0];
   }
+}
+
+/** The exponent of large-then-small's first element: from `scale`, kept 4 below the format's top (its loss stays finite). */
+function largeExponent(f: FloatFormat, scale: number): number {
+  const { hi } = exponentRange(f);
+  return Math.min(scaleExponent(f, scale), hi - 4);
 }
 
 /** Logits and labels of a plan: tensors of their dtypes and shapes, every element drawn from `values`, then the overrides placed. */
@@ -233,6 +247,11 @@ export function drawTensors(dx: DType, shapeX: number[], dy: DType, shapeY: numb
     const [a, b] = pair(values, g, fx, fy, beta);
     if (i < nx) fillX!.value(i, a);
     if (i < ny) fillY!.value(i, b);
+  }
+  if (values.recipe === 'large-then-small' && n > 0) {
+    const big = 2 ** largeExponent(fx, values.scale);
+    if (fillX && nx > 0) fillX.value(0, big);
+    if (fillY && ny > 0) fillY.value(0, 0);
   }
   for (const o of overrides) {
     if (fillX && nx > 0) fillX.value(Math.floor((o.at / 65536) * nx), classValue(o.x, fx, beta));
