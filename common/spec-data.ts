@@ -135,7 +135,8 @@ export interface ToleranceSpec {
   betaRoundedToWorking: boolean;
   elementRoundedToOutputBeforeReduction: boolean;
   accumulation: Record<FloatDType, FloatDType>;
-  summation: 'pairwise' | 'any-order';
+  /** The summation trees a level admits (spec/fp-primer.md "Summation trees"); their height bound lives in oracle/reduction.ts summationDepth. */
+  summation: 'pairwise' | 'bounded-height';
   flushSubnormals: boolean;
 }
 export interface TolerancesSpec { default: ToleranceLevel; levels: Record<ToleranceLevel, ToleranceSpec> }

@@ -35,9 +35,33 @@ export function reductionTerm<T>(A: Arith<T>, P: Params<T>, lv: LevelSpec, out: 
   return { l, h, small: A.lt(l, A.num(acc.minNormal)) && A.lt(P.zero, h) };
 }
 
-/** k of the summation bound gamma_k: n - 1 for any order, ceil(log2 n) for pairwise summation. */
+/**
+ * `bounded-height` summation (spec/fp-primer.md "Summation trees"): the longest sequential
+ * run before a tree that is admitted whatever n is. Eigen's tree reduction (TensorFlow's CPU
+ * sums) adds up leaves of 1024 packets with one packet accumulator, so each SIMD lane (each
+ * element, without vectorisation) goes through up to 1024 additions before its leaf is
+ * combined; numpy's 128-element blocks (at most 24 additions) and PyTorch's cascade sum (two
+ * levels of 2^max(4, ceil(log2 n)/3) additions) stay inside it.
+ */
+export const LEAF_RUN = 1024;
+/**
+ * `bounded-height` summation: partial sums of blocks of at least this many elements (a GPU
+ * block of 128 threads and up, a grid-stride thread's chain over n/128 elements or fewer)
+ * may be added one after another in any order (atomically): ceil(n / ATOMIC_BLOCK) additions.
+ */
+export const ATOMIC_BLOCK = 128;
+
+/**
+ * k of the summation bound gamma_k: the height of the summation tree (the most roundings a
+ * term goes through). `pairwise`: ceil(log2 n), a balanced binary tree. `bounded-height`:
+ * H(n) = LEAF_RUN + ceil(n / ATOMIC_BLOCK) + ceil(log2 n), at most n - 1 (no tree over n
+ * terms is higher: only additions of two nonzero partial sums round).
+ */
 export function summationDepth(lv: LevelSpec, n: number): number {
-  return lv.summation === 'pairwise' ? Math.ceil(Math.log2(Math.max(n, 1))) : n - 1;
+  if (n <= 1) return 0;
+  const log2n = Math.ceil(Math.log2(n));
+  if (lv.summation === 'pairwise') return log2n;
+  return Math.min(n - 1, LEAF_RUN + Math.ceil(n / ATOMIC_BLOCK) + log2n);
 }
 
 /**
