@@ -4,7 +4,8 @@
  * correct kernels use (./summation-strategies.ts, written from their descriptions) passes on
  * inputs adversarial for it, for sum and mean, float32 and half outputs; a plain sequential
  * float32 accumulator over the whole tensor, which stagnates on a large partial sum followed
- * by many small terms, is rejected, though the old any-order bound (gamma_{n-1}) admitted it.
+ * by many small terms, is rejected, though the old any-order bound (gamma_{n-1}) admitted it;
+ * float64 sums keep any order (MindSpore's kernels accumulate float64 one term at a time).
  * The verdicts are the checking engine's (harness Checker); the losses are computed here in
  * float32 (Math.fround), the half conversions by common/float-format.ts (shared low-level code).
  */
@@ -159,6 +160,20 @@ describe('standard rejects a sequential float32 accumulator that stagnates', () 
     for (const reduction of ['sum', 'mean'] as const) {
       const v = await verdict(fusedChecker('cpu'), half, x, reduction, output('float16', s, half.n, reduction));
       expect(v.status, reduction).toBe('wrong-value');
+    }
+  });
+
+  it('float64 sums may still be formed in any order: a sequential float64 accumulator (MindSpore CPU and GPU) passes the float64 stagnation input', async () => {
+    // one loss of 2^54 (d = 2^54 + 4), then losses of 1: 2^54 + 1 rounds back to 2^54 in float64
+    const n = 1 << 17;
+    const input: Input = { name: 'large partial first, then losses of 1', dtype: 'float64', n, x: (i) => (i === 0 ? 2 ** 54 + 4 : quadLoss(0)) };
+    const x = Float64Array.from({ length: n }, (_, i) => input.x(i, Math.random));
+    let s = 0;
+    for (const v of x) s += v < BETA ? (0.5 * v * v) / BETA : v - 0.5 * BETA;
+    expect(s).toBe(2 ** 54);
+    for (const reduction of ['sum', 'mean'] as const) {
+      const v = await verdict(fusedChecker('cpu'), input, x, reduction, reduction === 'sum' ? s : s / n);
+      expect(v.status, `${reduction}: ${v.reason}`).toBe('pass');
     }
   });
 
