@@ -127,6 +127,8 @@ export function profileNames(): ProfileName[] {
   return Object.keys(profilesSpec().profiles) as ProfileName[];
 }
 
+/** How sums may be formed: a balanced tree, trees of bounded height, or any order (spec/fp-primer.md "Summation trees"). */
+export type SummationModel = 'pairwise' | 'bounded-height' | 'any-order';
 export interface ToleranceSpec {
   doc: string;
   elementwise: Record<FloatDType, FloatDType>;
@@ -135,7 +137,8 @@ export interface ToleranceSpec {
   betaRoundedToWorking: boolean;
   elementRoundedToOutputBeforeReduction: boolean;
   accumulation: Record<FloatDType, FloatDType>;
-  summation: 'pairwise' | 'any-order';
+  /** The summation trees a level admits per output dtype (spec/fp-primer.md "Summation trees"); their heights live in oracle/reduction.ts summationDepth. */
+  summation: Record<FloatDType, SummationModel>;
   flushSubnormals: boolean;
 }
 export interface TolerancesSpec { default: ToleranceLevel; levels: Record<ToleranceLevel, ToleranceSpec> }

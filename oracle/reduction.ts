@@ -35,22 +35,53 @@ export function reductionTerm<T>(A: Arith<T>, P: Params<T>, lv: LevelSpec, out: 
   return { l, h, small: A.lt(l, A.num(acc.minNormal)) && A.lt(P.zero, h) };
 }
 
-/** k of the summation bound gamma_k: n - 1 for any order, ceil(log2 n) for pairwise summation. */
-export function summationDepth(lv: LevelSpec, n: number): number {
-  return lv.summation === 'pairwise' ? Math.ceil(Math.log2(Math.max(n, 1))) : n - 1;
+/**
+ * `bounded-height` summation (spec/fp-primer.md "Summation trees"): the longest sequential
+ * run before a tree that is admitted whatever n is. Eigen's tree reduction (TensorFlow's CPU
+ * sums) adds up leaves of 1024 packets with one packet accumulator, so each SIMD lane (each
+ * element, without vectorisation) goes through up to 1024 additions before its leaf is
+ * combined; numpy's 128-element blocks (at most 24 additions) and PyTorch's cascade sum (two
+ * levels of 2^max(4, ceil(log2 n)/3) additions) stay inside it.
+ */
+export const LEAF_RUN = 1024;
+/**
+ * `bounded-height` summation: partial sums of blocks of at least this many elements (a GPU
+ * block of 128 threads and up, a grid-stride thread's chain over n/128 elements or fewer)
+ * may be added one after another in any order (atomically): ceil(n / ATOMIC_BLOCK) additions.
+ */
+export const ATOMIC_BLOCK = 128;
+
+/**
+ * k of the summation bound gamma_k for an output dtype: the height of the admitted summation
+ * trees (the most roundings a term goes through). `pairwise`: ceil(log2 n), a balanced
+ * binary tree. `bounded-height`: H(n) = LEAF_RUN + ceil(n / ATOMIC_BLOCK) + ceil(log2 n).
+ * `any-order`: n - 1. Never more than n - 1: no tree over n terms is higher (only additions
+ * of two nonzero partial sums round).
+ */
+export function summationDepth(lv: LevelSpec, out: FloatDType, n: number): number {
+  if (n <= 1) return 0;
+  const log2n = Math.ceil(Math.log2(n));
+  switch (lv.summation[out]) {
+    case 'pairwise':
+      return log2n;
+    case 'bounded-height':
+      return Math.min(n - 1, LEAF_RUN + Math.ceil(n / ATOMIC_BLOCK) + log2n);
+    case 'any-order':
+      return n - 1;
+  }
 }
 
 /**
- * Bounds on the computed sum of n terms t_i >= 0 with sum(lo_i) = sLo, sum(hi_i) = sHi,
+ * Bounds on the computed sum (for output dtype `out`) of n terms t_i >= 0 with sum(lo_i) = sLo, sum(hi_i) = sHi,
  * `small` of them able to be nonzero and below the accumulator's smallest normal:
  *   |S^ - S| <= gamma_k * sum t_i + small * eta_a,   gamma_k = k u_a / (1 - k u_a)
  * (k from summationDepth; unbounded when k u_a >= 1: then only S >= 0 is known). A partial
  * sum with a term >= N_a is >= N_a and adding 0 is exact, so only additions of two small
  * terms can underflow, and a summation tree over m of them has fewer than m such additions.
  */
-export function summationBound<T>(A: Arith<T>, P: Params<T>, lv: LevelSpec, acc: FloatFormat, n: number, sLo: T, sHi: T, small: number): { bl: T; bh: T; unbounded: boolean } {
+export function summationBound<T>(A: Arith<T>, P: Params<T>, lv: LevelSpec, out: FloatDType, acc: FloatFormat, n: number, sLo: T, sHi: T, small: number): { bl: T; bh: T; unbounded: boolean } {
   const { uExp, etaExp } = unitOf(acc, lv.flushSubnormals);
-  const ku = summationDepth(lv, n) * 2 ** uExp; // exact: an integer times a power of two
+  const ku = summationDepth(lv, out, n) * 2 ** uExp; // exact: an integer times a power of two
   if (ku >= 1) return { bl: P.zero, bh: P.zero, unbounded: true };
   const g = A.div(A.num(ku), A.sub(A.num(1), A.num(ku), -1), 1);
   const nEta = A.mul(A.num(small), A.pow2(etaExp), 1);
@@ -68,7 +99,7 @@ export function summationBound<T>(A: Arith<T>, P: Params<T>, lv: LevelSpec, acc:
  */
 export function reductionBounds<T>(A: Arith<T>, P: Params<T>, lv: LevelSpec, out: FloatFormat, reduction: Exclude<Reduction, 'none'>, n: number, sLo: T, sHi: T, small: number): { l: number; h: number } {
   const acc = accumulationFormat(lv, out.name);
-  const sb = summationBound(A, P, lv, acc, n, sLo, sHi, small);
+  const sb = summationBound(A, P, lv, out.name, acc, n, sLo, sHi, small);
   let { bl, bh } = sb;
   // The format the final value is computed in: the accumulator for a sum, the format of
   // the division for a mean.

@@ -22,7 +22,7 @@ describe('spec data files and their schemas', () => {
     const t = read('spec/tolerances.json');
     delete t.levels.strict.betaValues;
     t.levels.standard.betaValues = ['float32', 'exact'];
-    t.levels.standard.summation = 'kahan';
+    t.levels.standard.summation.float32 = 'kahan';
     let err: unknown;
     try {
       validateSpecData('spec/tolerances.json', t);
@@ -34,7 +34,7 @@ describe('spec data files and their schemas', () => {
     expect(m).toMatch(/^spec\/tolerances.json does not match spec\/tolerances.schema.json:/);
     expect(m).toContain("/levels/strict: missing required property 'betaValues'");
     expect(m).toContain('/levels/standard/betaValues/1: expected one of "float32", "given", got "exact"');
-    expect(m).toContain('/levels/standard/summation: expected one of "pairwise", "any-order", got "kahan"');
+    expect(m).toContain('/levels/standard/summation/float32: expected one of "pairwise", "bounded-height", "any-order", got "kahan"');
     const p = read('spec/profiles.json');
     p.profiles.cpu.beta.rule = 'ge1';
     expect(() => validateSpecData('spec/profiles.json', p)).toThrow(/\/profiles\/cpu\/beta\/rule: expected one of "gt0", "ge0", got "ge1"/);

@@ -33,7 +33,7 @@ export function largeCases(): CaseSpec[] {
     {
       id: 'large/float32-1m-mean',
       title: '1,000,000 float32 elements, reduction mean',
-      description: 'Uniform values in [-4, 4): a long float32 reduction. At strict (pairwise-quality summation) the accepted mean is within about 1.6e-6 relative of the exact value, which a naive running float32 sum over 1e6 terms can exceed; at standard (any order, worst-case bound) within about 6 %, which still catches a wrong formula, dropped elements, a sum instead of a mean, or an overflow.',
+      description: 'Uniform values in [-4, 4): a long float32 reduction. At strict (pairwise-quality summation) the accepted mean is within about 1.6e-6 relative of the exact value, which a naive running float32 sum over 1e6 terms can exceed; at standard (summation trees of height at most 1024 + n/128 + ceil(log2 n) = 8857, a worst-case bound) within about 0.05 %, which catches a wrong formula, dropped elements, a sum instead of a mean, an overflow, or an accumulator that stagnates, though not the rounding noise of a running float32 sum over these random terms.',
       tags: ['area:large', 'area:reductions'],
       inputs: { logits: generated('float32', [1000, 1000], u(1, -4, 4)), labels: generated('float32', [1000, 1000], u(2, -4, 4)), reduction: pyStr('mean') },
     },
