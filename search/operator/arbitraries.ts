@@ -95,7 +95,7 @@ const RECIPE_WEIGHTS: Record<ValueRecipe, number> = {
   'near-beta': 3,
   'overflow-edge': 2,
   'exponent-gap': 2,
-  'large-then-small': 2,
+  'large-then-small': 3,
   'finite-bits': 2,
   'all-bits': 2,
 };

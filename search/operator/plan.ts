@@ -32,7 +32,7 @@ export type SidePlan = { kind: 'tensor'; dtype: DType } | { kind: 'value'; value
  *   whose square overflows;
  * - exponent-gap: x near the top of the exponent range, y near the bottom (or the other way);
  * - large-then-small: the first element large (2^e, e from `scale`), every other one
- *   2^-(12..31) of it, so a sum accumulated in order from the start loses the small
+ *   2^-(23..28) of it, so a sum accumulated in order from the start loses the small
  *   terms once the partial sum is large (stagnation; issue 10's summation class): with
  *   thousands of them, what a sequential accumulator drops exceeds any correct sum's error;
  * - finite-bits, all-bits: raw bit patterns (all-bits includes NaN and infinities).

@@ -202,9 +202,8 @@ function pair(v: ValuesPlan, g: Xoshiro128ss, fx: FloatFormat, fy: FloatFormat, 
     }
     case 'large-then-small': {
       // The small terms; drawTensors puts the large one first. x and y of opposite signs
-      // or not, |x - y| about 2^-(12 + variant % 20) of the large one.
-      const e = largeExponent(fx, v.scale) - 12 - (v.variant % 20);
-      const d = (1 + unit(g)) * 2 ** e;
+      // or not, |x - y| in [1, 2) times the small magnitude (stagnationScale).
+      const d = (1 + unit(g)) * stagnationScale(fx, v, beta).small;
       const y = fy.round(sign(g) * unit(g) * d);
       return [fx.round(y + sign(g) * d), y];
     }
@@ -213,10 +212,22 @@ function pair(v: ValuesPlan, g: Xoshiro128ss, fx: FloatFormat, fy: FloatFormat, 
   }
 }
 
-/** The exponent of large-then-small's first element: from `scale`, kept 4 below the format's top (its loss stays finite). */
-function largeExponent(f: FloatFormat, scale: number): number {
+/**
+ * large-then-small's magnitudes: the first element 2^e (e from `scale`, kept 4 below the
+ * format's top so its loss stays finite) and the others' |x - y| about 2^-(23 + variant
+ * mod 6) of it: around half an ulp of a float32 partial sum that large (each lost, or
+ * rounded up to a whole ulp), where a few thousand terms add up to more than a tree's
+ * error bound. The small differences are kept at least beta (the linear branch, so their
+ * losses keep that ratio to the large one) where the format has room for it.
+ */
+function stagnationScale(f: FloatFormat, v: ValuesPlan, beta: number): { big: number; small: number } {
   const { hi } = exponentRange(f);
-  return Math.min(scaleExponent(f, scale), hi - 4);
+  const top = hi - 4;
+  const gap = 23 + (v.variant % 6);
+  let e = Math.min(scaleExponent(f, v.scale), top);
+  const b = Math.abs(beta);
+  if (Number.isFinite(b) && b > 2 ** (e - gap)) e = Math.min(top, Math.ceil(Math.log2(b)) + gap);
+  return { big: 2 ** e, small: 2 ** (e - gap) };
 }
 
 /** Logits and labels of a plan: tensors of their dtypes and shapes, every element drawn from `values`, then the overrides placed. */
@@ -249,7 +260,7 @@ export function drawTensors(dx: DType, shapeX: number[], dy: DType, shapeY: numb
     if (i < ny) fillY!.value(i, b);
   }
   if (values.recipe === 'large-then-small' && n > 0) {
-    const big = 2 ** largeExponent(fx, values.scale);
+    const big = stagnationScale(fx, values, beta).big;
     if (fillX && nx > 0) fillX.value(0, big);
     if (fillY && ny > 0) fillY.value(0, 0);
   }
