@@ -33,7 +33,7 @@ function sizeCases(): CaseSpec[] {
     ['float64', [4097], 'sum', 29, 'a float64 sum of 4097 terms: also a float64 reduction well above 16 elements, so a float64 path that accumulates in float32 (about 1e-7 relative) fails where float64 summation errs by about 1e-16'],
     ['float64', [4099], 'mean', 31, 'a float64 mean of 4099 terms: also a float64 reduction well above 16 elements (float32 accumulation or a float32 division fails)'],
     ['float16', [65539], 'none', 33, 'the smallest float16 tensor past the limit, every element checked'],
-    ['float32', [66565], 'sum', 35, 'the 1029 terms beyond 65536 are 1.5 % of the sum, far above the error of any admitted summation order'],
+    ['float32', [66565], 'sum', 35, 'the 1029 terms beyond 65536 are 1.5 % of the sum, far above the error of any admitted summation order; its 5 tail terms (0.008 %) are within the standard bound and caught at strict'],
     ['float64', [65541], 'sum', 37, 'float64 summation errs by about 1e-16 relative, so even 5 dropped terms (or a float32 accumulator) fail'],
   ];
   return rows.map(([dtype, shape, r, seed, why]) => {
@@ -50,28 +50,46 @@ function sizeCases(): CaseSpec[] {
 
 /**
  * Half-precision subnormals whose mantissa has its top bit set (float16 0x0200-0x03ff,
- * bfloat16 0x0040-0x007f), every such pattern, on the linear branch (beta = 2^-149).
- * Logits run over the patterns; labels are +0 or a negative pattern of the same range,
- * so |d| = |x| + |y| >= beta and L = |d| - 2^-150 is |d| rounded.
+ * bfloat16 0x0040-0x007f), every such pattern, on the linear branch. Logits run over the
+ * patterns, labels over the same patterns permuted, with the other sign, so |d| = |x| + |y|
+ * lies in [2 m, 4 m) for the format's smallest normal m; beta = m, so every element is
+ * linear, L = |d| - m/2, exact in the format. The float16 inputs with float32 labels (the
+ * labels' values, normal in float32) are computed in float32: there no subnormal is left
+ * to flush, and the standard level holds the result to float32 precision.
  */
 function halfSubnormalCases(): CaseSpec[] {
   const out: CaseSpec[] = [];
-  for (const [dtype, lo, count, wrong] of [
+  for (const [dtype, lo, count, betaWords] of [
     ['float16', 0x0200, 512, '2^-14'],
     ['bfloat16', 0x0040, 64, '2^-126'],
   ] as [FloatDType, number, number, string][]) {
     const sign = 0x8000;
+    const f = floatFormat(dtype);
     // bfloat16 has only 64 such patterns: take them positive and negative
-    const xs = dtype === 'float16' ? Array.from({ length: count }, (_, i) => lo + i) : Array.from({ length: 2 * count }, (_, i) => (i < count ? lo + i : sign | (lo + i - count)));
-    const top = lo + count - 1;
-    const ys = xs.map((x, i) => (i % 2 === 1 ? (x & sign ? 0 : sign) | (top - (i % count)) : 0));
-    for (const r of ['none', 'sum']) {
+    const xs = Array.from({ length: dtype === 'float16' ? count : 2 * count }, (_, i) => (i < count ? lo + i : sign | (lo + i - count)));
+    // labels: the same range permuted (97 is odd, so i -> 97 i mod count is one to one), the other sign
+    const ys = xs.map((x, i) => ((x & sign) ^ sign) | (lo + ((97 * i) % count)));
+    const range = `0x${lo.toString(16).padStart(4, '0')}-0x${(lo + count - 1).toString(16).padStart(4, '0')}`;
+    const fault = `Bug class: decoding the ${dtype} subnormals ${range} (and their negatives) wrongly, e.g. as normal numbers with the implicit bit (${betaWords} too large each) or shifted by one, on the linear branch, where L = |d| - beta/2 keeps the inputs' values.`;
+    // float16 only: a sum (bfloat16's sum of 128 such losses, about 1.5e-36, gets a strict
+    // interval reaching 1.8e-7 from the summation bound, so it would catch nothing), and
+    // float32 labels (bfloat16 subnormals are float32 subnormals too)
+    const calls: [string, FloatDType][] = dtype === 'float16' ? [['none', dtype], ['sum', dtype], ['none', 'float32']] : [['none', dtype]];
+    for (const [r, labelType] of calls) {
+      const mixed = labelType !== dtype;
       out.push({
-        id: `special/${dtype}-subnormal-high-mantissa-linear-${r}`,
-        title: `Every ${dtype} subnormal with the mantissa's top bit set, on the linear branch (beta = 2^-149, reduction '${r}')`,
-        description: `Bug class: decoding the subnormals 0x${lo.toString(16).padStart(4, '0')}-0x${top.toString(16).padStart(4, '0')} (and their negatives) wrongly, e.g. as normal numbers with the implicit bit (${wrong} too large) or shifted by one, on the linear branch, where L = |d| - 2^-150 keeps the input's value. Logits take every such pattern, labels +0 or a negative pattern of the same range (d is exact). Flushing them to zero is admitted at standard only; a value larger than the exact one is wrong at every level.`,
-        tags: ['area:special-values', 'underflow', 'beta:subnormal'],
-        inputs: { logits: fromBits(dtype, [xs.length], xs), labels: fromBits(dtype, [ys.length], ys), beta: pyFloat('1.401298464324817e-45'), reduction: pyStr(r) },
+        id: `special/${dtype}-${mixed ? 'float32-' : ''}subnormal-high-mantissa-linear-${r}`,
+        title: `Every ${dtype} subnormal with the mantissa's top bit set, on the linear branch (beta = ${betaWords}${mixed ? ', float32 labels' : ''}, reduction '${r}')`,
+        description: mixed
+          ? `${fault} The ${dtype} logits of special/${dtype}-subnormal-high-mantissa-linear-none against the same labels as float32 values: the call computes in float32 (an error where dtypes must match), where those values are normal, so flushing is no excuse and the standard level's float32 interval is a few float32 ulps wide. A decoder that gets the ${dtype} subnormals wrong fails here at standard.`
+          : `${fault} Logits take every such pattern, labels the same patterns permuted with the other sign, so d = x - y is exact and |d| >= beta = ${betaWords}, ${dtype}'s smallest normal. At strict the interval is the exact result; at standard, which admits flushing subnormal inputs to zero, the interval is wide (see the float32-labels case for a standard-level catch).`,
+        tags: ['area:special-values', 'underflow', ...(mixed ? ['area:promotion'] : [])],
+        inputs: {
+          logits: fromBits(dtype, [xs.length], xs),
+          labels: mixed ? floats('float32', [ys.length], ys.map((y) => f.decode(y) as number)) : fromBits(dtype, [ys.length], ys),
+          beta: pyFloat(String(f.minNormal)),
+          reduction: pyStr(r),
+        },
       });
     }
   }
@@ -137,7 +155,7 @@ function intBetaCases(): CaseSpec[] {
     out.push({
       id: `beta/int-rounded-twice-overflow-${dtype}`,
       title: `beta = 2**128 - 2**103 - 1 (int) with ${dtype} inputs`,
-      description: `${once}. As a double it is 2**128 - 2**103, half-way between float32's largest value and 2**128: ties to even rounds it up, to +inf, so every finite d gives 0; one rounding gives 3.4028234663852886e38 and d = 2**64 gives about 0.5, d = 2**100 about 2.4e21. Caught at strict; standard admits the given value, just above float32's largest, so it admits the once-rounded beta too.`,
+      description: `${once}. As a double it is 2**128 - 2**103, half-way between float32's largest value and 2**128: ties to even rounds it up, to +inf, so every finite d gives 0; one rounding gives 3.4028234663852886e38 and d = 2**64 gives about 0.5, d = 2**100 about 2.4e21. ${dtype === 'float32' ? "Caught at strict; standard admits beta's given value, within a float32 rounding of the once-rounded one, so in float32 outputs it admits that one too." : 'Caught at every level: standard admits the given value, but in float64 outputs its results and the once-rounded beta\'s are millions of ulps apart.'}`,
       tags: ['area:beta', 'beta:int', 'beta:big-int', 'beta:int-double-rounding'],
       inputs: { logits: floats(dtype, [ds.length], ds), labels: floats(dtype, [ds.length], ds.map(() => 0)), beta: pyInt(2n ** 128n - 2n ** 103n - 1n), reduction: pyStr('none') },
     });
