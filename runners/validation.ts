@@ -89,7 +89,12 @@ function fail(kind: ErrorKind, message: string): Validated {
   return { ok: false, error: { kind, errorType: errorTypeOf(kind), message } };
 }
 
-/** beta as its float32 value: floats round once, ints go through a Python float first, bools are 1/0. */
+/**
+ * beta as its float32 value (spec/smooth-l1-loss.md 4.1): a float rounds once; an int
+ * rounds twice, as MindSpore's Python front end does (a Python float, a double, then the
+ * kernel's float32 attribute): Number(bigint) is the nearest double (ties to even, +-inf
+ * beyond binary64's range), Math.fround the nearest float32; a bool is 1 or 0.
+ */
 export function betaFloat32(v: ArgValue & { type: 'float' | 'int' | 'bool' }): number {
   switch (v.type) {
     case 'float':

@@ -66,15 +66,22 @@ export function smoothL1Loss(args) {
   const xs = read(x), ys = read(y);
   // Doubles throughout: exact differences for half/single inputs, and d * (d / b) cannot
   // overflow on the quadratic branch (d < b there); one rounding to the output dtype.
+  const f = (d, b) => (d < b ? 0.5 * (d * (d / b)) : d - 0.5 * b); // NaN takes the second branch
   const loss = xs.map((xi, i) => {
     const d = Math.abs(xi - ys[i]);
-    return d < b ? 0.5 * (d * (d / b)) : d - 0.5 * b; // NaN takes the second branch
+    // x - y overflows a double for finite 1.7e308 and -1.7e308 although the loss need not
+    // (with b = inf it is 0): the loss is homogeneous, L(d; b) = 2 L(d/2; b/2).
+    if (d === Infinity && Number.isFinite(xi) && Number.isFinite(ys[i])) return 2 * f(Math.abs(xi / 2 - ys[i] / 2), b / 2);
+    return f(d, b);
   });
   const mode = reduction === undefined ? 'none' : reduction.value;
   let values = loss, shape = [...x.shape];
   if (mode !== 'none') {
     const sum = loss.reduce((s, v) => s + v, 0);
-    values = [mode === 'sum' ? sum : sum / loss.length]; // empty mean: 0 / 0 = NaN
+    let mean = sum / loss.length; // empty mean: 0 / 0 = NaN
+    // the sum overflows where the mean need not: divide each term first
+    if (mean === Infinity && loss.every(Number.isFinite)) mean = loss.reduce((s, v) => s + v / loss.length, 0);
+    values = [mode === 'sum' ? sum : mean];
     shape = [];
   }
   const data = out === 'float16' ? Uint16Array.from(values, numberToF16) : out === 'float32' ? Float32Array.from(values) : Float64Array.from(values);

@@ -50,10 +50,23 @@ def smooth_l1_loss(logits, labels, beta=1.0, reduction='none'):
         x, y, b = logits.astype(np.float64), labels.astype(np.float64), np.float64(b32)
         d = np.abs(x - y)
         loss = np.where(d < b, 0.5 * (d * (d / b)), d - 0.5 * b)  # NaN takes the second branch
+        # x - y overflows float64 for finite 1.7e308 and -1.7e308 although the loss need not
+        # (with b = inf it is 0): the loss is homogeneous, L(d; b) = 2 L(d/2; b/2).
+        over = np.isinf(d) & np.isfinite(x) & np.isfinite(y)
+        if over.any():
+            h, hb = np.abs(x[over] / 2 - y[over] / 2), b / 2
+            loss[over] = 2 * np.where(h < hb, 0.5 * (h * (h / hb)), h - 0.5 * hb)
         if reduction == 'none':
             return loss.astype(out)
         total = np.sum(loss, dtype=np.float64)
-        value = total if reduction == 'sum' else total / loss.size if loss.size else np.float64(np.nan)
+        if reduction == 'sum':
+            value = total
+        elif not loss.size:
+            value = np.float64(np.nan)  # the mean of nothing: 0 / 0
+        elif np.isinf(total) and np.isfinite(loss).all():
+            value = np.sum(loss / loss.size, dtype=np.float64)  # the sum overflows, the mean need not
+        else:
+            value = total / loss.size
         return np.array(value, dtype=np.float64).astype(out)
 
 

@@ -59,7 +59,7 @@ function toTf(v) {
       // tfjs takes JS numbers; an int no double holds exactly cannot be passed faithfully,
       // which the runner contract says to report as a crash rather than round silently.
       const n = Number(v.value);
-      if (BigInt(n) !== v.value) {
+      if (!Number.isFinite(n) || BigInt(n) !== v.value) { // (an int beyond binary64 has no finite one at all)
         const e = new Error(`the int ${v.value} has no exact JS number; tfjs cannot be called with it`);
         e.name = 'ImplementationCrash';
         throw e;

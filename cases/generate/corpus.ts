@@ -12,6 +12,7 @@ import { betaCases, thresholdCases } from './templates/beta.js';
 import { errorCases } from './templates/errors.js';
 import { precisionCases, specialCases } from './templates/special.js';
 import { largeCases, promotionCases, randomCases } from './templates/more.js';
+import { bugClassCases } from './templates/bug-classes.js';
 
 /** Folders below cases/ that the generator does not own. */
 export const NOT_GENERATED = new Set(['hand', 'generate']);
@@ -30,6 +31,7 @@ export function caseSpecs(): CaseSpec[] {
     ...promotionCases(),
     ...largeCases(),
     ...randomCases(),
+    ...bugClassCases(),
   ];
   const seen = new Set<string>();
   for (const s of specs) {

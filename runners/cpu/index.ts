@@ -10,7 +10,7 @@ import { numel } from '../../common/tensor.js';
 import type { CallArgs, FloatDType, ProfileName, Runner, RunnerResult, Tensor } from '../../common/types.js';
 import { errorResult, validateCall } from '../validation.js';
 import type { NormalisedCall } from '../validation.js';
-import { lossF32, lossF64, sumF32, sumF64 } from './kernels.js';
+import { lossF32, lossF64, meanF64, sumF32, sumF64 } from './kernels.js';
 import { asFloat32, asFloat64, encodeSixteen, scalarTensor } from './storage.js';
 
 /** Formats of at most 32 bits are worked on in float32 storage (float64 arithmetic); float64 in float64. */
@@ -36,10 +36,7 @@ export function compute(call: NormalisedCall): Tensor {
   if (workingStorage(dtype) === 'float64') {
     const a = asFloat64(logits);
     const b = asFloat64(labels);
-    if (reduced) {
-      const s = sumF64(a, b, beta);
-      return scalarTensor(dtype, reduction === 'sum' ? s : s / n);
-    }
+    if (reduced) return scalarTensor(dtype, reduction === 'sum' ? sumF64(a, b, beta) : meanF64(a, b, beta));
     const out = new Float64Array(n);
     lossF64(a, b, beta, out);
     return { dtype, shape: [...logits.shape], data: out };

@@ -19,9 +19,12 @@
  *   underflows or overflows where the result does not (see lossF64).
  * - Sums are over non-negative terms (or NaN/+inf), so there is no cancellation: float32
  *   storage sums in float64 (relative error ~n * 2^-53, far below a float32 ulp); float64
- *   storage uses compensated (TwoSum) accumulation, error about 1 ulp for any n.
+ *   storage uses compensated (TwoSum) accumulation, error about 1 ulp for any n; a float64
+ *   mean whose sum overflows is recomputed from scaled losses (meanF64).
  * - NaN and Inf follow IEEE rules through the formula: a NaN |d| fails `|d| < beta` and
- *   takes the linear branch (NaN); |d| = inf gives inf, or NaN when beta is inf too.
+ *   takes the linear branch (NaN); |d| = inf gives inf, or NaN when beta is inf too. An
+ *   exact d is finite for finite x and y even where float64's x - y overflows: with
+ *   beta = inf that loss is 0 (lossF64BetaInf).
  *
  * beta is the float32 value chosen by runners/validation.ts (> 0, or >= 0 on profiles
  * that allow beta = 0, where the quadratic branch is never taken and the loss is |d|).
@@ -148,8 +151,22 @@ function sumF32Branching(a: Float32Array, b: Float32Array, beta: number): number
  * because beta is tiny.
  */
 
+/*
+ * beta = +inf in float64: every finite d is on the quadratic branch, d^2 / (2 inf) = 0,
+ * however large d is. Computing d = x - y first would overflow for finite x and y
+ * (1.7e308 - (-1.7e308)) and turn that 0 into inf - inf = NaN on the linear branch; so the
+ * loss is 0 exactly when x and y are finite, and NaN otherwise (an infinite or NaN d, as
+ * the formula gives: an infinite |d| is not < inf, and inf - inf is NaN). x - x is +0 for a
+ * finite x and NaN for an infinite or NaN one, which says both without a branch.
+ */
+function lossF64BetaInf(a: Float64Array, b: Float64Array, out: Float64Array): void {
+  const n = out.length;
+  for (let i = 0; i < n; i++) out[i] = a[i] - a[i] + (b[i] - b[i]);
+}
+
 /** Elementwise loss in float64. */
 export function lossF64(a: Float64Array, b: Float64Array, beta: number, out: Float64Array): void {
+  if (beta === Infinity) return lossF64BetaInf(a, b, out);
   if (!(beta > 0 && beta < Infinity)) return lossF64Branching(a, b, beta, out, false);
   const halfBeta = 0.5 * beta;
   const n = out.length;
@@ -176,6 +193,12 @@ function lossF64Branching(a: Float64Array, b: Float64Array, beta: number, out: F
 
 /** Sum of the float64 losses with TwoSum compensation on every term. */
 export function sumF64(a: Float64Array, b: Float64Array, beta: number): number {
+  if (beta === Infinity) {
+    // every loss is 0 or NaN (see lossF64BetaInf)
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += a[i] - a[i] + (b[i] - b[i]);
+    return s;
+  }
   if (!(beta > 0 && beta < Infinity)) return sumF64Branching(a, b, beta);
   const halfBeta = 0.5 * beta;
   const n = a.length;
@@ -195,13 +218,15 @@ export function sumF64(a: Float64Array, b: Float64Array, beta: number): number {
   return s !== s ? sumF64Branching(a, b, beta) : finish(s, c);
 }
 
-function sumF64Branching(a: Float64Array, b: Float64Array, beta: number): number {
+/** The branching sum; `scale` (a power of two, default 1) scales every input and beta, so every loss (see meanF64). */
+function sumF64Branching(a: Float64Array, b: Float64Array, beta: number, scale = 1): number {
+  beta *= scale;
   const halfBeta = 0.5 * beta;
   const n = a.length;
   let s = 0;
   let c = 0;
   for (let i = 0; i < n; i++) {
-    const ad = Math.abs(a[i] - b[i]);
+    const ad = Math.abs(a[i] * scale - b[i] * scale);
     const x = ad < beta ? 0.5 * (ad / beta) * ad : ad - halfBeta;
     const t = s + x;
     const bp = t - s;
@@ -209,6 +234,26 @@ function sumF64Branching(a: Float64Array, b: Float64Array, beta: number): number
     s = t;
   }
   return finish(s, c);
+}
+
+/**
+ * The mean of the float64 losses: the sum divided by n, except where the float64 sum
+ * overflows although the mean need not (losses of 1.7e308 and 1.5e308 have the mean
+ * 1.6e308; a loss of an exact d beyond float64, as for x = 1e308, y = -1e308, counts too).
+ * Then every loss is computed scaled by s = 2^-k, from x s, y s and beta s: the loss is
+ * homogeneous, L_beta(d) s = L_(beta s)(d s), and scaling by a power of two is exact
+ * except for inputs so small that what they lose cannot show in a total this large. With
+ * 2^k >= 4n the scaled total stays below 2^1023 (every |d| is below 2^1025); the mean is
+ * the scaled total divided by n, scaled back by 2^k (inf where the mean itself overflows).
+ * An infinite or NaN loss keeps the sum inf or NaN, as it must.
+ */
+export function meanF64(a: Float64Array, b: Float64Array, beta: number): number {
+  const n = a.length;
+  const s = sumF64(a, b, beta);
+  if (s !== Infinity) return s / n; // an empty tensor: 0 / 0 = NaN
+  const k = 2 + Math.ceil(Math.log2(n));
+  const scaled = sumF64Branching(a, b, beta, 2 ** -k);
+  return (scaled / n) * 2 ** k;
 }
 
 /**

@@ -142,20 +142,20 @@ export const PAIRWISE_LEVELS = 31;
  * ceil(log2 n) u*sum|x| that the strict level allows).
  * Levels whose input is already a single element cost a few microseconds each.
  */
-function pairwiseSum(g: GraphBuilder, input: string): string {
-  const minusOne = g.int64s('flat_shape', [-1n]);
-  const pairShape = g.int64s('pair_shape', [-1n, 2n]);
-  const two = g.int64s('two', [2n], []);
-  const padRight = g.int64s('pad_right_mask', [0n, 1n]);
-  const axis1 = g.int64s('axis_1', [1n]);
-  let v = g.op('Reshape', [input, minusOne], 'flat');
+function pairwiseSum(g: GraphBuilder, input: string, prefix = ''): string {
+  const minusOne = g.int64s(`${prefix}flat_shape`, [-1n]);
+  const pairShape = g.int64s(`${prefix}pair_shape`, [-1n, 2n]);
+  const two = g.int64s(`${prefix}two`, [2n], []);
+  const padRight = g.int64s(`${prefix}pad_right_mask`, [0n, 1n]);
+  const axis1 = g.int64s(`${prefix}axis_1`, [1n]);
+  let v = g.op('Reshape', [input, minusOne], `${prefix}flat`);
   for (let level = 0; level < PAIRWISE_LEVELS; level++) {
-    const odd = g.op('Mod', [g.op('Size', [v], `len_${level}`), two], `odd_${level}`);
-    const padded = g.op('Pad', [v, g.op('Mul', [odd, padRight], `pads_${level}`)], `even_${level}`);
-    const pairs = g.op('Reshape', [padded, pairShape], `pairs_${level}`);
-    v = g.op('ReduceSum', [pairs, axis1], `partial_${level}`, [{ name: 'keepdims', i: 0 }]);
+    const odd = g.op('Mod', [g.op('Size', [v], `${prefix}len_${level}`), two], `${prefix}odd_${level}`);
+    const padded = g.op('Pad', [v, g.op('Mul', [odd, padRight], `${prefix}pads_${level}`)], `${prefix}even_${level}`);
+    const pairs = g.op('Reshape', [padded, pairShape], `${prefix}pairs_${level}`);
+    v = g.op('ReduceSum', [pairs, axis1], `${prefix}partial_${level}`, [{ name: 'keepdims', i: 0 }]);
   }
-  return g.op('ReduceSum', [v], 'total', [{ name: 'keepdims', i: 0 }]);
+  return g.op('ReduceSum', [v], `${prefix}total`, [{ name: 'keepdims', i: 0 }]);
 }
 
 /** The ONNX graph as a protobuf-encoded ModelProto. Deterministic: same spec -> same bytes. */
@@ -194,12 +194,30 @@ export function buildSmoothL1Model(spec: SmoothL1ModelSpec): Uint8Array {
     halfC = g.cast(halfC, OnnxType.FLOAT16, 'half_f16');
   }
 
+  /** The loss of |d| = a: Where(a < beta, (a * 0.5) * (a / beta), a - beta/2). */
+  const elementLoss = (a: string, beta: string, halfBeta: string, tag: string): string => {
+    const isQuadratic = g.op('Less', [a, beta], `is_quadratic${tag}`);
+    const quadratic = g.op('Mul', [g.op('Mul', [a, halfC], `half_abs${tag}`), g.op('Div', [a, beta], `abs_over_beta${tag}`)], `quadratic${tag}`);
+    const linear = g.op('Sub', [a, halfBeta], `linear${tag}`);
+    return g.op('Where', [isQuadratic, quadratic, linear], `elem_loss${tag}`);
+  };
   const d = g.op('Sub', [x, y], 'diff');
-  const a = g.op('Abs', [d], 'abs_diff');
-  const isQuadratic = g.op('Less', [a, betaC], 'is_quadratic');
-  const quadratic = g.op('Mul', [g.op('Mul', [a, halfC], 'half_abs'), g.op('Div', [a, betaC], 'abs_over_beta')], 'quadratic');
-  const linear = g.op('Sub', [a, halfBetaC], 'linear');
-  let result = g.op('Where', [isQuadratic, quadratic, linear], 'elem_loss');
+  let result = elementLoss(g.op('Abs', [d], 'abs_diff'), betaC, halfBetaC, '');
+  if (!native) {
+    // x - y overflows the working type for finite x and y (1.7e308 - (-1.7e308)) where the
+    // loss need not (with beta = inf it is 0): those elements are computed from halves, the
+    // loss being homogeneous, L(d; beta) = 2 L(d/2; beta/2). (IsInf has no float16 kernel
+    // in this opset, so float16 arithmetic keeps the plain form.)
+    const finite = g.op('Not', [g.op('Or', [g.op('IsInf', [x], 'logits_inf'), g.op('IsInf', [y], 'labels_inf')], 'input_inf')], 'inputs_finite');
+    const overflowed = g.op('And', [g.op('IsInf', [d], 'diff_inf'), finite], 'diff_overflowed');
+    const halfX = g.op('Mul', [x, halfC], 'logits_half');
+    const halfY = g.op('Mul', [y, halfC], 'labels_half');
+    const absHalf = g.op('Abs', [g.op('Sub', [halfX, halfY], 'diff_half')], 'abs_diff_half');
+    const quarterBetaC = g.scalar('quarter_beta', work, work === 'float32' ? Math.fround(0.25 * beta) : 0.25 * beta);
+    const halved = elementLoss(absHalf, halfBetaC, quarterBetaC, '_half');
+    const doubled = g.op('Mul', [halved, g.scalar('two_f', work, 2)], 'elem_loss_from_halves');
+    result = g.op('Where', [overflowed, doubled, result], 'elem_loss_safe');
+  }
   // The type `result` has now: the working type, or float16 in native mode.
   let resultType: OnnxElemType = native ? OnnxType.FLOAT16 : workType;
 
@@ -214,6 +232,12 @@ export function buildSmoothL1Model(spec: SmoothL1ModelSpec): Uint8Array {
     else {
       const count = g.cast(g.op('Size', [acc], 'count_i64'), OnnxType.DOUBLE, 'count');
       result = g.op('Div', [total, count], 'mean');
+      if (dtype === 'float64') {
+        // a float64 sum can overflow where the mean does not (1.7e308 and 1.5e308): then
+        // the mean is the sum of the losses divided by n first
+        const meanOfTerms = pairwiseSum(g, g.op('Div', [acc, count], 'loss_over_n'), 'scaled_');
+        result = g.op('Where', [g.op('IsInf', [total], 'total_inf'), meanOfTerms, result], 'mean_safe');
+      }
     }
     resultType = OnnxType.DOUBLE;
   }

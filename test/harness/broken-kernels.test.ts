@@ -5,7 +5,8 @@
  * arithmetic on the inputs, through runners/validation.ts's normalised call (beta as its
  * float32 value, the promoted compute dtype).
  *
- * - baseline: the formula as documented, in float64, rounded once: must pass everything
+ * - baseline: the formula as documented, in float64 in an order that cannot overflow where
+ *   the loss does not, rounded once: must pass everything
  *   (this shows the wrapper itself is sound, so a failure below is the defect's);
  * - no-beta-divide: 0.5 d^2 instead of 0.5 d^2 / beta;
  * - huber: Huber's loss (0.5 d^2, beta (|d| - 0.5 beta)) instead of SmoothL1;
@@ -48,17 +49,21 @@ function brokenValues(variant: Variant, args: CallArgs, profile: RunContext['pro
   // Working precision: float64 (then one rounding), or float16 at every step.
   const r = half ? (x: number) => roundTo('float16', x) : (x: number) => x;
   const b = r(beta);
-  const loss = (x: number, y: number): number => {
+  const loss = (x: number, y: number, bb = b): number => {
     const d = r(x - y);
+    // x - y beyond the working range although x and y are finite (1.7e308 - (-1.7e308)):
+    // the documented loss is homogeneous, L(d; beta) = 2 L(d/2; beta/2)
+    if (!Number.isFinite(d) && Number.isFinite(x) && Number.isFinite(y) && variant !== 'no-beta-divide' && variant !== 'huber') return r(2 * loss(x / 2, y / 2, bb / 2));
     const ad = Math.abs(d);
-    const quad = variant === 'less-or-equal' ? ad <= b : ad < b;
+    const quad = variant === 'less-or-equal' ? ad <= bb : ad < bb;
     switch (variant) {
       case 'no-beta-divide':
-        return quad ? 0.5 * ad * ad : ad - 0.5 * b;
+        return quad ? 0.5 * ad * ad : ad - 0.5 * bb;
       case 'huber':
-        return quad ? 0.5 * ad * ad : b * (ad - 0.5 * b);
+        return quad ? 0.5 * ad * ad : bb * (ad - 0.5 * bb);
       default:
-        return quad ? r(r(r(0.5 * ad) * ad) / b) : r(ad - r(0.5 * b));
+        // 0.5 d^2 / beta in an order that cannot overflow where the loss does not (d*d does for |d| > 1.3e154)
+        return quad ? r(r(0.5 * ad) * r(ad / bb)) : r(ad - r(0.5 * bb));
     }
   };
   const el = new Float64Array(n);
@@ -66,7 +71,14 @@ function brokenValues(variant: Variant, args: CallArgs, profile: RunContext['pro
   if (reduction === 'none') return tensorFromNumbers(real.dtype as FloatDType, real.shape, el);
   let s = 0;
   for (let i = 0; i < n; i++) s = r(s + el[i]);
-  const value = reduction === 'sum' ? s : r(s / (variant === 'mean-n-minus-1' ? n - 1 : n));
+  const divisor = variant === 'mean-n-minus-1' ? n - 1 : n;
+  let mean = r(s / divisor);
+  if (mean === Infinity && el.every((v) => Number.isFinite(v))) {
+    // the sum overflowed although no term did: divide each term first
+    mean = 0;
+    for (let i = 0; i < n; i++) mean = r(mean + r(el[i] / divisor));
+  }
+  const value = reduction === 'sum' ? s : mean;
   return tensorFromNumbers(real.dtype as FloatDType, real.shape, [value]);
 }
 

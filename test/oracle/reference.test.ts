@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { f16round } from '@petamoriken/float16';
-import { betaNumber, computeReference, referenceBits } from '../../oracle/index.js';
+import { betaNumber, betaReading, betaValue, computeReference, referenceBits } from '../../oracle/index.js';
 import { tensorFromNumbers } from '../../common/tensor.js';
 import { floatFormat } from '../../common/float-format.js';
 import type { ArgValue, CallArgs, FloatDType } from '../../common/types.js';
@@ -66,6 +66,26 @@ describe('hand-derived examples', () => {
     // 2^24 + 1 rounds to 2^24 in float32 (ties to even); a 400-bit int overflows to inf.
     expect(betaNumber(computeReference(call('float32', [1], [0], { type: 'int', value: 2n ** 24n + 1n }), 'float32').beta)).toBe(2 ** 24);
     expect(betaNumber(computeReference(call('float32', [1], [0], { type: 'int', value: 2n ** 400n }), 'float32').beta)).toBe(Infinity);
+  });
+  it('an int beta is rounded twice, to float64 then float32 (spec 4.1); its given reading stays the exact int', () => {
+    const int = (value: bigint): ArgValue => ({ type: 'int', value });
+    // [int, float32 reading]: each double is a float32 tie that one rounding of the int would not meet
+    const rows: [bigint, number][] = [
+      [2n ** 60n + 2n ** 36n + 1n, 2 ** 60], // one rounding: 2^60 + 2^37
+      [2n ** 60n + 3n * 2n ** 36n - 1n, 2 ** 60 + 2 ** 38], // one rounding: 2^60 + 2^37
+      [-(2n ** 60n + 2n ** 36n + 1n), -(2 ** 60)],
+      [2n ** 128n - 2n ** 103n - 1n, Infinity], // one rounding: float32's largest value
+      [2n ** 1024n - 2n ** 970n, Infinity], // beyond binary64: IEEE overflow (Python's float() would raise)
+      [2n ** 1024n - 2n ** 970n - 1n, Infinity], // the largest double, then float32 overflow
+    ];
+    for (const [v, b32] of rows) {
+      expect(betaNumber(betaReading(int(v), 'float32')), String(v)).toBe(b32);
+      expect(betaValue(int(v)), String(v)).toBe(b32);
+      const given = betaReading(int(v), 'given');
+      expect(given.kind === 'finite' && given.dy.m * 2n ** BigInt(given.dy.e), String(v)).toBe(v);
+    }
+    // the loss follows the float32 reading: d = 2^60 is linear with beta 2^60 (2^59), quadratic with 2^60 + 2^37
+    expect(computeReference(call('float64', [2 ** 60], [0], int(2n ** 60n + 2n ** 36n + 1n)), 'float64').expected[0]).toBe(2 ** 59);
   });
   it('reductions: sum and mean of exact values, rounded once; empty: none -> empty, sum -> 0, mean -> NaN', () => {
     const s = computeReference(call('float32', [1, 2, 3], [1, 2, 2], undefined, 'sum'), 'float32');

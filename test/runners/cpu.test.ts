@@ -200,6 +200,28 @@ describe('cpu kernel: special values', () => {
   it('beta = inf (a float beyond float32): every finite difference is quadratic -> 0', () => {
     expect(values(smoothL1Loss({ logits: f32([1e30, 0]), labels: f32([0, 0]), beta: float(1e300) }, 'cpu'))).toEqual([0, 0]);
   });
+
+  it('float64, beta = inf: 0 for finite x and y even where x - y overflows float64 (d*d or d itself), NaN for an infinite input', () => {
+    // the exact d = 3.4e308 (or 1e200, whose square overflows) is finite, so < inf: quadratic, d^2 / (2 inf) = 0
+    const call = (reduction: string) => smoothL1Loss({ logits: f64([1.7e308, 1e200, 3]), labels: f64([-1.7e308, 0, 1]), beta: float(Infinity), reduction: str(reduction) }, 'cpu');
+    expect(values(call('none'))).toEqual([0, 0, 0]);
+    expect(values(call('sum'))).toEqual([0]);
+    expect(values(call('mean'))).toEqual([0]);
+    // an infinite d is not < inf: the linear branch, inf - inf = NaN
+    const inf = values(smoothL1Loss({ logits: f64([Infinity, 1.7e308]), labels: f64([0, Infinity]), beta: float(Infinity), reduction: str('none') }, 'cpu'));
+    expect(inf[0]).toBeNaN();
+    expect(inf[1]).toBeNaN();
+  });
+
+  it('float64 mean whose sum overflows: the finite mean, not inf', () => {
+    // L = 2^1023 - 0.5 and 1.5 * 2^1023 - 0.5 (beta 1): their sum is beyond float64, the mean 1.25 * 2^1023 - 0.5 rounds to 1.25 * 2^1023
+    const mean = (x: number[], y: number[]) => values(smoothL1Loss({ logits: f64(x), labels: f64(y), reduction: str('mean') }, 'cpu'))[0];
+    expect(mean([2 ** 1023, 1.5 * 2 ** 1023], [0, 0])).toBe(1.25 * 2 ** 1023);
+    // x - y = 2^1024 overflows float64, L = 2^1024 - 0.5 exactly; the mean with a 0 is 2^1023 - 0.25, which rounds to 2^1023
+    expect(mean([2 ** 1023, 0], [-(2 ** 1023), 0])).toBe(2 ** 1023);
+    // a mean that overflows itself stays inf: L = 2^1024 - 0.5 twice
+    expect(mean([2 ** 1023, 2 ** 1023], [-(2 ** 1023), -(2 ** 1023)])).toBe(Infinity);
+  });
 });
 
 describe('cpu kernel: agreement with the formula as written', () => {

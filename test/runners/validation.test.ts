@@ -169,6 +169,17 @@ describe('validateCall: beta', () => {
     expect(betaOk({ type: 'int', value: 10n ** 60n }, 'cpu')).toBe(Infinity);
   });
 
+  it('an int beta is rounded twice (spec 4.1): where the double lands on a float32 tie, not as one rounding of the exact int', () => {
+    // 2^60 + 2^36 + 1: the double 2^60 + 2^36 is half-way between float32 2^60 and 2^60 + 2^37 -> 2^60 (one rounding: 2^60 + 2^37)
+    expect(betaOk({ type: 'int', value: 2n ** 60n + 2n ** 36n + 1n }, 'cpu')).toBe(2 ** 60);
+    // 2^60 + 3*2^36 - 1: the double 2^60 + 3*2^36 is a tie -> 2^60 + 2^38 (one rounding: 2^60 + 2^37)
+    expect(betaOk({ type: 'int', value: 2n ** 60n + 3n * 2n ** 36n - 1n }, 'cpu')).toBe(2 ** 60 + 2 ** 38);
+    // 2^128 - 2^103 - 1: the double 2^128 - 2^103 is a tie above float32's largest value -> inf (one rounding: 3.4028234663852886e38)
+    expect(betaOk({ type: 'int', value: 2n ** 128n - 2n ** 103n - 1n }, 'cpu')).toBe(Infinity);
+    // beyond float64's range (Python's float() would raise OverflowError): +inf, a valid beta
+    expect(betaOk({ type: 'int', value: 2n ** 1024n - 2n ** 970n }, 'cpu')).toBe(Infinity);
+  });
+
   it('a bool beta is 1 or 0', () => {
     expect(betaOk({ type: 'bool', value: true }, 'gpu')).toBe(1);
     const e = errorOf(valid({ beta: { type: 'bool', value: false } }), 'gpu');

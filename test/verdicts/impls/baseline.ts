@@ -12,8 +12,10 @@
  * computed in their own precision, one rounding per operation, the quadratic branch as
  * (0.5·|d|)·(|d|/β) so that no intermediate overflows or underflows where the result does
  * not; float16/bfloat16 are decoded exactly and computed in float32, then rounded once to
- * the half type. Sums are accumulated in double in index order; the mean divides the
- * double sum by n; the result is rounded once to the output dtype. β is its float32 value.
+ * the half type; where x - y overflows, from the halved inputs and β. Sums are accumulated
+ * in double in index order; the mean divides the double sum by n (or sums the terms divided
+ * by n where the sum alone overflows); the result is rounded once to the output dtype. β is
+ * its float32 value.
  */
 import { floatFormat } from '../../../common/float-format.js';
 import { isFloatDType, profilesSpec, promote } from '../../../common/spec-data.js';
@@ -143,7 +145,14 @@ export const baseline: Impl = {
     if (reduction === 'none') return { shape: [..._shape], values: L };
     let s = 0;
     for (const v of L) s += v;
-    return { shape: [], values: [reduction === 'sum' ? s : s / L.length] };
+    if (reduction === 'sum') return { shape: [], values: [s] };
+    let mean = s / L.length;
+    if (mean === Infinity && L.every((v) => Number.isFinite(v))) {
+      // the sum overflowed although no term did: the mean may be finite (1.7e308 and 1.5e308 give 1.6e308)
+      mean = 0;
+      for (const v of L) mean += v / L.length;
+    }
+    return { shape: [], values: [mean] };
   },
   toOutput: (dtype, shape, values) => tensorFromNumbers(dtype, shape, values),
 };
@@ -172,7 +181,11 @@ export function asFunction(impl: Impl): (args: CallArgs, ctx: RunContext) => Ten
     const reduction = impl.reductionOf(args.reduction);
     const { x, y, shape } = impl.align(a, b, impl);
     const r = impl.working(outDtype);
-    const L = x.map((xi, i) => impl.loss(xi, y[i], beta, r));
+    // x - y may overflow the working precision where the loss does not (1.7e308 - (-1.7e308)
+    // with beta = inf gives 0): the loss is homogeneous, L_beta(d) = 2 L_(beta/2)(d/2), and
+    // halving such large inputs is exact.
+    const lossOf = (xi: number, yi: number) => (Number.isFinite(xi) && Number.isFinite(yi) && !Number.isFinite(r(xi - yi)) ? r(2 * impl.loss(xi / 2, yi / 2, beta / 2, r)) : impl.loss(xi, yi, beta, r));
+    const L = x.map((xi, i) => lossOf(xi, y[i]));
     const red = impl.reduce(L, shape, reduction, outDtype);
     return impl.toOutput(outDtype, red.shape, red.values);
   };

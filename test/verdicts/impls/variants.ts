@@ -72,7 +72,10 @@ function prepare(a: CallArgs, profile: ProfileName, reading: BetaReading): Prepa
 function finish(p: Prepared, losses: Float64Array, reduce: (L: Float64Array) => number): Tensor {
   if (p.reduction === 'none') return tensorFromNumbers(p.dtype, p.shape, losses);
   const s = reduce(losses);
-  return tensorFromNumbers(p.dtype, [], [p.reduction === 'sum' ? s : s / losses.length]);
+  if (p.reduction === 'sum') return tensorFromNumbers(p.dtype, [], [s]);
+  // a sum that overflows where no loss does: the mean of the losses scaled by 2^-64, scaled back
+  const mean = s === Infinity && losses.every((v) => Number.isFinite(v)) ? (reduce(losses.map((v) => v * 2 ** -64)) / losses.length) * 2 ** 64 : s / losses.length;
+  return tensorFromNumbers(p.dtype, [], [mean]);
 }
 
 /**
@@ -83,11 +86,17 @@ function wide(args: CallArgs, ctx: RunContext): Tensor {
   const p = prepare(args, ctx.profile, 'given');
   const L = p.x.map((xi, i) => {
     const ad = Math.abs(xi - p.y[i]);
+    // |d| beyond the largest double (finite inputs): halve d and beta, double the loss
+    if (ad === Infinity && Number.isFinite(xi) && Number.isFinite(p.y[i])) {
+      const h = Math.abs(xi / 2 - p.y[i] / 2);
+      return 2 * (h < p.beta / 2 ? 0.5 * h * (h / (p.beta / 2)) : h - p.beta / 4);
+    }
     return ad < p.beta ? (0.5 * ad * ad) / p.beta : ad - p.beta / 2;
   });
-  // 0.5 * ad * ad can overflow a double only for |d| > 1e154; then the result needs (0.5 * ad) * (ad / beta).
+  // 0.5 * ad * ad can overflow a double only for |d| > 1e154 (inf, or inf / inf = NaN for
+  // beta = inf); then the result needs (0.5 * ad) * (ad / beta).
   for (let i = 0; i < L.length; i++) {
-    if (!Number.isFinite(L[i]) && !Number.isNaN(L[i])) {
+    if (!Number.isFinite(L[i])) {
       const ad = Math.abs(p.x[i] - p.y[i]);
       if (Number.isFinite(ad) && ad < p.beta) L[i] = 0.5 * ad * (ad / p.beta);
     }
@@ -110,9 +119,12 @@ function native(args: CallArgs, ctx: RunContext): Tensor {
   const f = floatFormat(p.dtype);
   const r = p.dtype === 'float64' ? (v: number) => v : (v: number) => f.round(v);
   const b = p.beta;
+  const loss = (ad: number, beta: number) => (ad < beta ? r(r(0.5 * ad) * r(ad / beta)) : r(ad - 0.5 * beta));
   const L = p.x.map((xi, i) => {
     const ad = Math.abs(r(xi - p.y[i]));
-    return ad < b ? r(r(0.5 * ad) * r(ad / b)) : r(ad - 0.5 * b);
+    // x - y overflows the dtype where the loss need not: L(d; beta) = 2 L(d/2; beta/2)
+    if (ad === Infinity && Number.isFinite(xi) && Number.isFinite(p.y[i])) return r(2 * loss(Math.abs(r(xi / 2 - p.y[i] / 2)), b / 2));
+    return loss(ad, b);
   });
   const acc = p.dtype === 'float64' ? (v: number) => v : Math.fround;
   return finish(p, L, (v) => {
@@ -145,13 +157,20 @@ function reciprocalPairwise(args: CallArgs, ctx: RunContext): Tensor {
   const inv = 1 / p.beta;
   const halfBeta = 0.5 * p.beta;
   const L = p.x.map((xi, i) => {
-    const ad = Math.abs(w(xi - p.y[i]));
-    const v = ad < p.beta ? w(w(0.5 * ad) * w(ad * inv)) : w(ad - halfBeta);
-    return out.round(v);
+    let ad = Math.abs(w(xi - p.y[i]));
+    // a difference beyond the working range (finite inputs): work on halves, double the loss
+    const halves = ad === Infinity && Number.isFinite(xi) && Number.isFinite(p.y[i]);
+    if (halves) ad = Math.abs(w(xi / 2 - p.y[i] / 2));
+    const [b, i2, hb] = halves ? [p.beta / 2, 2 * inv, halfBeta / 2] : [p.beta, inv, halfBeta];
+    const v = ad < b ? w(w(0.5 * ad) * w(ad * i2)) : w(ad - hb);
+    return out.round(halves ? w(2 * v) : v);
   });
   if (p.reduction === 'none') return tensorFromNumbers(p.dtype, p.shape, L);
   const s = pairwise(L, 0, L.length);
-  return tensorFromNumbers(p.dtype, [], [p.reduction === 'sum' ? s : s * (1 / L.length)]);
+  if (p.reduction === 'sum') return tensorFromNumbers(p.dtype, [], [s]);
+  // the mean as a product with 1/n, of the sum, or of the terms where the sum alone overflows
+  const mean = s === Infinity && L.every((v) => Number.isFinite(v)) ? pairwise(L.map((v) => v * (1 / L.length)), 0, L.length) : s * (1 / L.length);
+  return tensorFromNumbers(p.dtype, [], [mean]);
 }
 
 export interface Variant {
