@@ -168,6 +168,6 @@ export function exactElementInterval(P: Params<Rational>, A: Arith<Rational>, x:
   const d = exactAbsDiff(x, y);
   const b = { lo: P.zero, hi: P.zero };
   elementBounds(A, P, d, d, subnormalInput(P, x, y), b);
-  const r = lastStep(A, b.lo, b.hi, P.w, out, P.flush);
+  const r = lastStep(A, b.lo, b.hi, P.w, out, P.flush, d);
   finishInterval(e, r.l, r.h, out, res);
 }

@@ -181,10 +181,26 @@ export function isConversion(c: FloatFormat, out: FloatFormat): boolean {
  *   16 bits of a float32 as a bfloat16), which is not a correct rounding.
  *   Where subnormals may be flushed, a conversion whose result can be subnormal in the
  *   output may also give 0 or the output's smallest normal.
+ * Overflow: a rounding to nearest gives inf only from the threshold maxFinite + ulp/2 up
+ * (a conversion: RN_out above does it). In the output format itself, an element's only
+ * operation whose exact result can reach the threshold is d = x - y: the linear branch
+ * subtracts 0.5 beta >= 0 from |d^| <= maxFinite, and the quadratic result is below |d|/2
+ * (an intermediate d*d that overflows is a defect). So an element admits inf exactly where
+ * |d| (passed as `reach`) is at or above the threshold; the model's relative bound hi
+ * would exceed it for exact values within a few ulps below (float64 max - 0.5), where no
+ * rounding to nearest overflows.
  * Returns output values as doubles.
  */
-export function lastStep<T>(A: Arith<T>, lo: T, hi: T, c: FloatFormat, out: FloatFormat, flush: boolean): { l: number; h: number } {
-  if (!isConversion(c, out)) return { l: A.out(lo, out, -1), h: A.out(hi, out, 1) };
+export function lastStep<T>(A: Arith<T>, lo: T, hi: T, c: FloatFormat, out: FloatFormat, flush: boolean, reach: T): { l: number; h: number } {
+  if (!isConversion(c, out)) {
+    // RU_out(hi) is inf for any hi above maxFinite, but a rounding to nearest gives inf only
+    // where the exact value it rounds is at or above the overflow threshold: `reach` bounds
+    // the largest such value (an element: |d|, the only one of its operations that can
+    // reach it; a reduction: the sum's bound). Below it the largest result is maxFinite.
+    let h = A.out(hi, out, 1);
+    if (h === Infinity && A.lt(reach, overflowThreshold(A, out))) h = out.maxFinite;
+    return { l: A.out(lo, out, -1), h };
+  }
   let l = out.round(A.out(lo, c, -1));
   let h = out.round(A.out(hi, c, 1));
   if (flush) {
@@ -195,19 +211,31 @@ export function lastStep<T>(A: Arith<T>, lo: T, hi: T, c: FloatFormat, out: Floa
 }
 
 /**
+ * The round-to-nearest overflow threshold of a format, maxFinite + ulp(maxFinite)/2 =
+ * 2^(emax+1) - 2^(emax-f-1): an exact value at or above it rounds to +inf (a tie there
+ * rounds to even, which is inf). Exact in T (for float64 it is not a double).
+ */
+export function overflowThreshold<T>(A: Arith<T>, out: FloatFormat): T {
+  return A.sub(A.pow2(out.emax + 1), A.pow2(out.emax - out.fractionBits - 1), 1);
+}
+
+/**
  * The accepted interval's final form for an expected value e and last-step bounds [l, h]:
  * NaN expected accepts NaN only (returned as NaN ends); bounds below 0 become 0 (L >= 0);
- * a correctly rounded overflow (e = inf) accepts up to inf; a finite e never accepts more
- * than maxFinite (an overflowing intermediate is a defect).
+ * a correctly rounded overflow (e = inf) accepts up to inf. A finite e accepts inf exactly
+ * where the last step says an admitted computation can reach the overflow threshold (h =
+ * inf: a value at or above maxFinite + ulp/2 before the last rounding to nearest, e.g.
+ * float16 65504 - (-16) = 65520 computed in float32 and converted); otherwise h <=
+ * maxFinite, and an overflowing intermediate far below the threshold (float16 0.5*d*d for
+ * d = 400, beta = 1000) stays a defect.
  */
-export function finishInterval(e: number, l: number, h: number, out: FloatFormat, res: { lo: number; hi: number }): void {
+export function finishInterval(e: number, l: number, h: number, _out: FloatFormat, res: { lo: number; hi: number }): void {
   if (e !== e) {
     res.lo = res.hi = NaN;
     return;
   }
   if (l < 0) l = 0;
   if (e === Infinity) h = Infinity;
-  else if (h > out.maxFinite) h = out.maxFinite;
   res.lo = l;
   res.hi = h;
 }

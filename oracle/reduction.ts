@@ -22,8 +22,9 @@ export function accumulationFormat(lv: LevelSpec, out: FloatDType): FloatFormat 
 /**
  * One element's term of the sum, from its bounds [l, h] in the working precision: where
  * the level admits elements rounded to the output dtype before the reduction, the union
- * of both forms (a rounded form that overflows to inf would make the result inf, which a
- * finite expectation never accepts: such forms add nothing, so the unrounded bound stays).
+ * of both forms (a rounded form that overflows to inf makes the result inf; the unrounded
+ * bound stays, and it reaches the overflow threshold wherever a rounding to nearest of the
+ * element can overflow, so the last step admits inf there: oracle/level.ts lastStep).
  * `small`: the term can be nonzero and below the accumulator's smallest normal.
  */
 export function reductionTerm<T>(A: Arith<T>, P: Params<T>, lv: LevelSpec, out: FloatFormat, acc: FloatFormat, l: T, h: T): { l: T; h: T; small: boolean } {
@@ -101,6 +102,8 @@ export function reductionBounds<T>(A: Arith<T>, P: Params<T>, lv: LevelSpec, out
     bl = A.sub(A.mul(A.div(bl, N, -1), c2lo, -1), absM, -1);
     bh = A.add(A.mul(A.div(bh, N, 1), c2hi, 1), absM, 1);
   }
-  const r = lastStep(A, bl, bh, last, out, lv.flushSubnormals);
-  return { l: r.l, h: sb.unbounded ? Infinity : r.h };
+  const r = lastStep(A, bl, bh, last, out, lv.flushSubnormals, bh);
+  // An unbounded summation error says nothing about the sum: no finite bound reaches the
+  // overflow threshold, so inf stays out (finishInterval admits it where e is inf).
+  return { l: r.l, h: sb.unbounded ? out.maxFinite : r.h };
 }

@@ -249,7 +249,8 @@ export class FastBounds {
       if (hL + eH <= 0) h = hH;
       else if (hL - eH > 0) h = nextUp64(hH);
       else return false;
-      if (!Number.isFinite(h)) h = Infinity;
+      // near the top of the range the overflow threshold (not a double) decides: exact model
+      if (!Number.isFinite(h) || hH >= 2 ** 1023) return false;
       finishInterval(e, l, h, this.c.out, res);
       return true;
     }
@@ -264,6 +265,8 @@ export class FastBounds {
       if (l !== og.rd(b)) return false;
       h = og.ru(c < 0 ? 0 : c);
       if (h !== og.ru(d)) return false;
+      // above maxFinite: whether |d| reaches the overflow threshold decides (oracle/level.ts lastStep): exact model
+      if (h === Infinity) return false;
     } else {
       const wg = this.c.wGrid!;
       const la = wg.rd(a);

@@ -88,6 +88,18 @@ export function precisionCases(): CaseSpec[] {
         ['stagnation'], filled(d, [n], 1.5), filled(d, [n], 0), undefined, r);
     }
   }
+  // The round-to-nearest overflow threshold of float16 is 65520 = 65504 + ulp/2. With
+  // beta = 1e-30 (its float32 value about 1.0000000e-30) the exact loss of 65504 - (-16) is
+  // 65520 - 5e-31, just below it: the correctly rounded value is 65504, but computing d in
+  // float32 (65520 exactly) and converting with round-to-nearest-even gives inf (a tie, to
+  // even), and float16 arithmetic rounds d itself to inf. Both are admitted arithmetic, so
+  // inf is accepted there at strict and standard; d = 60000 - 0 is far below the threshold
+  // and inf stays rejected.
+  for (const r of ['none', 'sum']) {
+    add(`float16-overflow-tie-${r}`, `float16: exact loss just below the overflow threshold 65520 (reduction '${r}')`,
+      `Overflow at the round-to-nearest tie. Element 0: 65504 - (-16) = 65520 with beta = 1e-30, so L = 65520 - 5e-31 rounds to 65504, yet a kernel that computes in float32 and converts (65520 is a tie, to even: inf) or computes in float16 returns inf, which is admitted: inf is accepted where an admitted computation reaches the threshold. ${r === 'none' ? 'Element 1: L = 60000 exactly, far below the threshold: inf there (a kernel whose conversion or clamp misbehaves near the top of the range) is rejected at every level.' : 'The single-element sum accumulates 65520 in float32 and converts it: inf admitted likewise; a saturating conversion (65504) passes too.'}`,
+      ['overflow'], floats('float16', r === 'none' ? [2] : [1], r === 'none' ? [65504, 60000] : [65504]), floats('float16', r === 'none' ? [2] : [1], r === 'none' ? [-16, 0] : [-16]), pyFloat('1e-30'), r);
+  }
   for (const r of ['sum', 'mean']) {
     add(`float16-sum-overflow-${r}`, `float16: four losses near 60000, reduction '${r}'`,
       r === 'sum' ? 'The exact sum 239998 is beyond float16 range: the correctly rounded result is inf.' : 'The sum overflows float16 but the mean (59999.5, rounds to 60000) does not: a float16 accumulator returns inf; accumulating in float32 or dividing first gives the right answer.',
