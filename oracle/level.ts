@@ -4,10 +4,13 @@
  * format's unit roundoff and underflow error, the admitted readings of beta and the box
  * they span, and the last step from the format a value was computed in to the output.
  *
- * Two places where the model chooses between discrete alternatives are kept here, each in
- * one function, so a change of policy touches one spot: `admittedBetas` (the readings of
- * beta an implementation may use; the model takes the box spanning them) and the flush
- * allowance (`Params.flush`, read as "either regime": its absolute error bounds both).
+ * The discrete alternatives of an implementation are kept here, in one function,
+ * `configurations`: which reading of beta it computes with (`admittedBetas`) and whether it
+ * flushes subnormals (inputs read as 0, DAZ; subnormal results flushed, FTZ). One
+ * configuration is one Params (a single beta, one flush regime); the accepted set is the
+ * union of the configurations' intervals, never their hull (spec/fp-primer.md "Discrete
+ * alternatives"): an implementation uses one beta and one flush regime for a whole
+ * element, and for a whole reduction.
  */
 import { floatFormat, type FloatFormat } from '../common/float-format.js';
 import { toleranceSpec, type ToleranceSpec } from '../common/spec-data.js';
@@ -67,6 +70,55 @@ export function admittedBetas(w: FloatFormat, lv: LevelSpec, ctx: BetaContext): 
 }
 
 /**
+ * One configuration of an implementation: the beta reading it computes with, whether it
+ * reads subnormal inputs (of the working format) as 0 (daz) and whether subnormal results
+ * of its operations may be flushed (ftz: an absolute error up to minNormal where a result
+ * can be subnormal, and a subnormal output of a conversion may become 0 or minNormal).
+ */
+export interface Config {
+  beta: Beta;
+  daz: boolean;
+  ftz: boolean;
+}
+
+function sameBeta(a: Beta, b: Beta): boolean {
+  if (a.kind === 'nan' || b.kind === 'nan') return a.kind === b.kind;
+  if (a.kind === 'inf' || b.kind === 'inf') return a.kind === b.kind && a.neg === b.neg;
+  return a.neg === b.neg && a.dy.m === b.dy.m && a.dy.e === b.dy.e;
+}
+
+/**
+ * The configurations a level admits for a case, the primary one first: the beta reading the
+ * expected values use, subnormals kept (gradual underflow) - a correct implementation's, so
+ * the value check judges every element by it first and re-checks only what fails. Then
+ * every other admitted beta reading (distinct values only) with every flush regime the
+ * level allows: where `flushSubnormals`, FTZ alone, DAZ alone and both (x86 keeps them in
+ * two MXCSR bits, set apart or together; CUDA's .ftz and ARM's FZ flush both; when in
+ * doubt, admit).
+ */
+export function configurations(out: FloatDType, lv: LevelSpec, ctx: BetaContext): Config[] {
+  const w = workingFormat(lv, out);
+  const betas: Beta[] = [ctx.betas[ctx.betaSource]];
+  for (const b of admittedBetas(w, lv, ctx)) if (!betas.some((a) => sameBeta(a, b))) betas.push(b);
+  const regimes = lv.flushSubnormals
+    ? [
+        { daz: false, ftz: false },
+        { daz: false, ftz: true },
+        { daz: true, ftz: false },
+        { daz: true, ftz: true },
+      ]
+    : [{ daz: false, ftz: false }];
+  const all: Config[] = [];
+  for (const beta of betas) for (const r of regimes) all.push({ beta, ...r });
+  return all;
+}
+
+/** The primary configuration (the expected values' beta, subnormals kept). */
+export function primaryConfig(ctx: BetaContext): Config {
+  return { beta: ctx.betas[ctx.betaSource], daz: false, ftz: false };
+}
+
+/**
  * The beta box [lo, hi] (null = +inf) spanning the admitted readings. L is nonincreasing
  * in beta, so the box's ends bound L over every admitted beta.
  */
@@ -102,8 +154,10 @@ export interface Params<T> {
   minNormal: T;
   /** The same as a double, for the inputs' subnormal test. */
   minNormalNum: number;
-  /** Subnormal intermediates may be flushed (and an input below minNormal read as 0). */
+  /** Subnormal results may be flushed (FTZ): eta is minNormal, a conversion's subnormal result may become 0 or minNormal. */
   flush: boolean;
+  /** Inputs below the working format's minNormal are read as 0 (DAZ). */
+  daz: boolean;
   half: T;
   one: T;
   oneMinusU: T;
@@ -125,16 +179,17 @@ export function workingFormat(lv: LevelSpec, out: FloatDType): FloatFormat {
   return floatFormat(lv.elementwise[out]);
 }
 
-export function makeParams<T>(A: Arith<T>, out: FloatDType, lv: LevelSpec, ctx: BetaContext): Params<T> {
+/** The model's constants for one configuration (default: the primary one). */
+export function makeParams<T>(A: Arith<T>, out: FloatDType, lv: LevelSpec, ctx: BetaContext, config: Config = primaryConfig(ctx)): Params<T> {
   const w = workingFormat(lv, out);
-  const { uExp, etaExp, minPos } = unitOf(w, lv.flushSubnormals);
+  const { uExp, etaExp, minPos } = unitOf(w, config.ftz);
   const U = A.pow2(uExp);
   const one = A.num(1);
   const oneMinusU = A.sub(one, U, -1);
   const onePlusU = A.add(one, U, 1);
   const c3lo = A.mul(A.mul(oneMinusU, oneMinusU, -1), oneMinusU, -1);
   const c3hi = A.mul(A.mul(onePlusU, onePlusU, 1), onePlusU, 1);
-  const box = betaBox(A, admittedBetas(w, lv, ctx));
+  const box = betaBox(A, [config.beta]);
   const minPosT = A.num(minPos);
   const bq = box.lo === null || A.lt(box.lo, minPosT) ? minPosT : box.lo;
   const N = A.num(w.minNormal);
@@ -145,7 +200,8 @@ export function makeParams<T>(A: Arith<T>, out: FloatDType, lv: LevelSpec, ctx: 
     eta: A.pow2(etaExp),
     minNormal: N,
     minNormalNum: w.minNormal,
-    flush: lv.flushSubnormals,
+    flush: config.ftz,
+    daz: config.daz,
     half,
     one,
     oneMinusU,

@@ -470,7 +470,9 @@ describe('the underflow allowance eta applies only to operations whose result ca
   });
 
   // Every evaluation order the model admits, in the working format with gradual underflow
-  // or with every subnormal result (and subnormal input) flushed to 0 or to minNormal.
+  // or with every subnormal result flushed (to 0, or to minNormal) and every subnormal input
+  // read as 0 (FTZ + DAZ, flush 1 and 2), or subnormal results flushed to 0 with inputs kept
+  // (FTZ alone, flush 3). An input is itself or 0 (DAZ), never anything else.
   type Round = (v: number) => number;
   const orders: Record<string, (d: number, b: number, w: Round) => number> = {
     'd*d*0.5/b': (d, b, w) => w(w(w(d * d) * 0.5) / b),
@@ -494,20 +496,24 @@ describe('the underflow allowance eta applies only to operations whose result ca
     const r = reciprocalOf[name];
     return r !== undefined && Math.abs(f.round(r(f.round(beta)))) < f.minNormal;
   };
-  function kernel(order: (d: number, b: number, w: Round) => number, dtype: FloatDType, flush: 0 | 1 | 2): Impl {
+  function kernel(order: (d: number, b: number, w: Round) => number, dtype: FloatDType, flush: 0 | 1 | 2 | 3): Impl {
     const f = floatFormat(dtype);
     const w: Round = (v) => {
       const r = f.round(v);
       if (!Number.isFinite(r) && Number.isFinite(v)) overflowed = true;
-      if (flush && r !== 0 && Math.abs(r) < f.minNormal) return flush === 1 ? 0 : Math.sign(r) * f.minNormal;
+      if (flush && r !== 0 && Math.abs(r) < f.minNormal) return flush === 2 ? Math.sign(r) * f.minNormal : 0;
       return r;
+    };
+    const input: Round = (v) => {
+      const r = f.round(v);
+      return (flush === 1 || flush === 2) && r !== 0 && Math.abs(r) < f.minNormal ? 0 : r;
     };
     return (x, y, beta, _dt, red) => {
       // beta is rounded to the working format but not flushed: the model admits no beta
       // outside the box of its readings (a subnormal beta read as 0 is out of range).
       const b = f.round(beta);
       const el = x.map((xi, i) => {
-        const d = w(w(xi) - w(y[i]));
+        const d = w(input(xi) - input(y[i]));
         const a = Math.abs(d);
         return a < b ? order(d, b, w) : w(a - w(0.5 * b));
       });
@@ -530,7 +536,7 @@ describe('the underflow allowance eta applies only to operations whose result ca
         const y = x.map((v) => (r() < 0.5 ? 0 : f.round(v * (1 - 2 ** -3 * r()))));
         const beta = f.round(Math.fround(r() * scale())) || f.minNormal;
         if (!Number.isFinite(beta) || beta <= 0) continue;
-        for (const [name, order] of Object.entries(orders)) for (const flush of [0, 1, 2] as const) for (const red of reductions) {
+        for (const [name, order] of Object.entries(orders)) for (const flush of [0, 1, 2, 3] as const) for (const red of reductions) {
           if (reciprocalUnderflows(name, dt, beta)) continue;
           overflowed = false;
           const v = verdict(kernel(order, dt, flush), dt, x, y, beta, red, 'standard');
@@ -573,7 +579,7 @@ describe('the underflow allowance eta applies only to operations whose result ca
       }
     }
     // (d = 1000 and 30000 overflow d*d in float16: only the orders without a square pass)
-    for (const name of ['(0.5|d|)*(|d|/b)', '(d/b)*d*0.5']) for (const flush of [0, 1, 2] as const) {
+    for (const name of ['(0.5|d|)*(|d|/b)', '(d/b)*d*0.5']) for (const flush of [0, 1, 2, 3] as const) {
       expect(verdict(kernel(orders[name], 'float16', flush), 'float16', x, y, 60000, 'none', 'standard').ok, name).toBe(true);
     }
     // the standard interval of d = 100 is a few float16 ulps around 0.0833 (it was [0, 0.999])
