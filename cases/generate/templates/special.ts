@@ -47,7 +47,43 @@ export function specialCases(): CaseSpec[] {
       });
     }
   }
+  out.push(...subnormalDecodeCases());
   return out;
+}
+
+/**
+ * Half-precision subnormal inputs decoded wrongly (a real bug class: a widely used runtime
+ * decoded float16 subnormals at half their value). An implementation either keeps a
+ * subnormal input or reads it as 0 (DAZ); the accepted set is the union of those two
+ * configurations' intervals, so a value between them fails. The differences are normal
+ * and small enough that a subnormal input moves |d| by many ulps: on the linear branch
+ * |d| just above beta; on the quadratic branch (float16 only) |d| near 0.0115, where
+ * 0.5*d*d is still a normal float16 (below that, an admitted order that squares first
+ * underflows and the interval opens). bfloat16 has no quadratic counterpart: |d| must be
+ * below about 2^-122 for a subnormal input to move it by an ulp, and d*d then underflows
+ * even in float32, so every value near the loss is admitted there.
+ */
+function subnormalDecodeCases(): CaseSpec[] {
+  const q16 = 2 ** -24;
+  const q = 2 ** -133;
+  const groups: [string, FloatDType, string, number[], number[], string, string][] = [
+    ['float16-subnormal-input-decode-linear-none', 'float16', 'linear branch, beta = 2^-10',
+      [0x3ff * q16, -0x2ab * q16, 0x200 * q16, 2 ** -9, -(2 ** -9)], [-(2 ** -9), 2 ** -9, -(1.5 * 2 ** -9), 0x3c1 * q16, -0x3ff * q16], String(2 ** -10),
+      'Each element has one subnormal input (mantissa 0x200-0x3FF) against a normal one, |d| about 2^-9 > beta: L = |d| - 2^-11 is a normal float16 that the subnormal input moves by 16 to 32 ulps.'],
+    ['float16-subnormal-input-decode-quadratic-none', 'float16', 'quadratic branch, beta = 0.03',
+      [0x3ff * q16, -0x3e1 * q16, 0x3c1 * q16, 0.0113, -0.0117], [-0.0117, 0.0113, -0.0113, -0x3ff * q16, 0x3f0 * q16], '0.03',
+      'Each element has one subnormal input (mantissa 0x3C1-0x3FF) against a normal one, |d| about 0.0115 < beta: L = d^2/0.06 is about 0.0022, a normal float16, and every intermediate of every admitted order is normal (d*d/2 is just above 2^-14), so the interval is a few ulps wide while the subnormal input moves L by about 1%.'],
+    ['bfloat16-subnormal-input-decode-linear-none', 'bfloat16', 'linear branch, beta = 2^-125',
+      [0x7f * q, -0x55 * q, 0x40 * q, 2 ** -124, -(2 ** -124)], [-(2 ** -124), 2 ** -124, -(1.5 * 2 ** -124), -0x71 * q, 0x7f * q], String(2 ** -125),
+      'Each element has one subnormal input (mantissa 0x40-0x7F) against a normal one, |d| about 2^-124 > beta: L = |d| - 2^-126 is a normal bfloat16 that the subnormal input moves by 8 to 16 ulps.'],
+  ];
+  return groups.map(([name, d, where, xs, ys, beta, detail]) => ({
+    id: `special/${name}`,
+    title: `Subnormal ${d} inputs decoded wrongly: ${where} (reduction 'none')`,
+    description: `Subnormal input decoding (bug class: a runtime that decodes ${d} subnormals at half their value, neither kept nor flushed). ${detail} Keeping the subnormal (the expected value) and reading it as 0 (DAZ, admitted at standard) both pass; a value decoded at half (or any other wrong value) lies between the two configurations' intervals and fails at strict and standard.`,
+    tags: ['area:special-values', 'underflow'],
+    inputs: { logits: floats(d, [xs.length], xs, true), labels: floats(d, [ys.length], ys, true), beta: pyFloat(beta), reduction: pyStr('none') },
+  }));
 }
 
 export function precisionCases(): CaseSpec[] {
