@@ -16,7 +16,7 @@ import type { Rational } from './exact.js';
 import { FastBounds } from './fast/bounds.js';
 import { ReductionTerms } from './fast/terms.js';
 import { CHUNK, ElementReader } from './inputs.js';
-import { configurations, finishInterval, levelSpec, makeParams, type Config } from './level.js';
+import { configurations, dazMatters, finishInterval, levelSpec, makeParams, workingFormat, type Config } from './level.js';
 import { accumulationFormat, reductionBounds, reductionTerm } from './reduction.js';
 import type { OracleOutput } from './reference.js';
 import { inUnion, mergeInto } from './union.js';
@@ -66,13 +66,19 @@ export function acceptance(ref: OracleOutput, level: ToleranceLevel, options: Ac
   const configs = configurations(ref.dtype, lv, ref);
   // the primary configuration fills lo/hi; every other one is merged in (the union)
   const target = { lo: new Float64Array(m), hi: new Float64Array(m) };
+  const w = workingFormat(lv, ref.dtype);
+  // a DAZ configuration reads the inputs differently only where one is subnormal in w:
+  // elsewhere its intervals are its twin's (same beta and FTZ), already merged
+  const skipDaz = ref.reduction === 'none' ? (x: number, y: number) => !dazMatters(w, x, y) : null;
+  if (ref.reduction !== 'none' && !anySubnormal(ref, w)) configs.splice(0, configs.length, ...configs.filter((c) => !c.daz));
   configs.forEach((config, k) => {
     const into = k === 0 ? acc : target;
-    if (options.arithmetic === 'exact') exactAcceptance(ref, level, config, into);
+    const skip = config.daz ? skipDaz : null;
+    if (options.arithmetic === 'exact') exactAcceptance(ref, level, config, into, skip);
     else {
       const fb = new FastBounds(ref, lv, config);
       const terms = new ReductionTerms(fb);
-      fastIntervals(ref, fb, terms, into, acc.expected);
+      fastIntervals(ref, fb, terms, into, acc.expected, skip);
       if (options.stats) {
         options.stats.intervalFallbacks += fb.exactElements;
         options.stats.reductionFallbacks += terms.exactReductions;
@@ -81,6 +87,21 @@ export function acceptance(ref: OracleOutput, level: ToleranceLevel, options: Ac
     if (k > 0) mergeConfig(acc, target);
   });
   return acc;
+}
+
+/** Some input element is subnormal in w (a DAZ configuration of a reduction differs from its twin). */
+function anySubnormal(ref: OracleOutput, w: ReturnType<typeof workingFormat>): boolean {
+  const x = new ElementReader(ref.logits, 'logits');
+  const y = new ElementReader(ref.labels, 'labels');
+  const xs = new Float64Array(CHUNK);
+  const ys = new Float64Array(CHUNK);
+  for (let start = 0; start < x.n; start += CHUNK) {
+    const c = Math.min(CHUNK, x.n - start);
+    x.read(start, c, xs);
+    y.read(start, c, ys);
+    for (let i = 0; i < c; i++) if (dazMatters(w, xs[i], ys[i])) return true;
+  }
+  return false;
 }
 
 /** Merge one configuration's intervals into the union kept in acc. */
@@ -103,7 +124,7 @@ function mergeConfig(acc: Acceptance, t: { lo: Float64Array; hi: Float64Array })
 }
 
 /** Every element's interval into acc by the fast path, for one configuration (expected: the expected values). */
-function fastIntervals(ref: OracleOutput, fb: FastBounds, terms: ReductionTerms, acc: { lo: Float64Array; hi: Float64Array }, expected: Float64Array): void {
+function fastIntervals(ref: OracleOutput, fb: FastBounds, terms: ReductionTerms, acc: { lo: Float64Array; hi: Float64Array }, expected: Float64Array, skip: ((x: number, y: number) => boolean) | null): void {
   const x = new ElementReader(ref.logits, 'logits');
   const y = new ElementReader(ref.labels, 'labels');
   const n = x.n;
@@ -116,6 +137,10 @@ function fastIntervals(ref: OracleOutput, fb: FastBounds, terms: ReductionTerms,
       x.read(start, c, xs);
       y.read(start, c, ys);
       for (let i = 0; i < c; i++) {
+        if (skip !== null && skip(xs[i], ys[i])) {
+          acc.lo[start + i] = acc.hi[start + i] = NaN; // nothing to merge
+          continue;
+        }
         fb.elementInterval(xs[i], ys[i], expected[start + i], res);
         acc.lo[start + i] = res.lo;
         acc.hi[start + i] = res.hi;
@@ -143,7 +168,7 @@ function fastIntervals(ref: OracleOutput, fb: FastBounds, terms: ReductionTerms,
 }
 
 /** The model evaluated exactly for every element (the slow reference), for one configuration. */
-function exactAcceptance(ref: OracleOutput, level: ToleranceLevel, config: Config, acc: { lo: Float64Array; hi: Float64Array }): void {
+function exactAcceptance(ref: OracleOutput, level: ToleranceLevel, config: Config, acc: { lo: Float64Array; hi: Float64Array }, skip: ((x: number, y: number) => boolean) | null): void {
   const lv = levelSpec(level);
   const out = floatFormat(ref.dtype);
   const A = exactRational;
@@ -160,6 +185,10 @@ function exactAcceptance(ref: OracleOutput, level: ToleranceLevel, config: Confi
       x.read(start, c, xs);
       y.read(start, c, ys);
       for (let i = 0; i < c; i++) {
+        if (skip !== null && skip(xs[i], ys[i])) {
+          acc.lo[start + i] = acc.hi[start + i] = NaN; // nothing to merge
+          continue;
+        }
         exactElementInterval(P, A, xs[i], ys[i], ref.expected[start + i], out, res);
         acc.lo[start + i] = res.lo;
         acc.hi[start + i] = res.hi;

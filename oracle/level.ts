@@ -113,6 +113,15 @@ export function configurations(out: FloatDType, lv: LevelSpec, ctx: BetaContext)
   return all;
 }
 
+/**
+ * Whether a DAZ configuration can differ from its non-DAZ twin on inputs x, y: only where an
+ * input is subnormal in the working format (elsewhere both read the same inputs).
+ */
+export function dazMatters(w: FloatFormat, x: number, y: number): boolean {
+  const N = w.minNormal;
+  return (x !== 0 && x < N && x > -N) || (y !== 0 && y < N && y > -N);
+}
+
 /** The primary configuration (the expected values' beta, subnormals kept). */
 export function primaryConfig(ctx: BetaContext): Config {
   return { beta: ctx.betas[ctx.betaSource], daz: false, ftz: false };

@@ -35,7 +35,7 @@ import type { Tensor } from '../../common/types.js';
 import type { ValueCheck, ValueFailure } from '../check.js';
 import { ulpError } from '../check.js';
 import { CHUNK, ElementReader } from '../inputs.js';
-import { configurations, type Config, type LevelSpec } from '../level.js';
+import { configurations, dazMatters, workingFormat, type Config, type LevelSpec } from '../level.js';
 import { mergeInto } from '../union.js';
 import { moreIntervals } from '../check.js';
 import type { ReferenceSetup } from '../reference.js';
@@ -123,6 +123,7 @@ export class FusedValueCheck {
   private altRed: ReductionCheck | null = null;
   private readonly union = { lo: 0, hi: 0, list: null as number[] | null };
   private readonly lv: LevelSpec;
+  private readonly w: FloatFormat;
 
   constructor(
     private readonly setup: ReferenceSetup,
@@ -135,6 +136,7 @@ export class FusedValueCheck {
     this.is64 = this.out.bits > 32;
     this.loss = new LossKernel(setup.dtype, setup.beta, setup.grids);
     this.lv = lv;
+    this.w = workingFormat(lv, setup.dtype);
     this.configs = configurations(setup.dtype, lv, setup);
     this.fb = new FastBounds(setup, lv, this.configs[0]);
     this.terms = new ReductionTerms(this.fb);
@@ -455,7 +457,9 @@ export class FusedValueCheck {
     u.lo = res.lo;
     u.hi = res.hi;
     u.list = null;
+    const dazSame = !dazMatters(this.w, x, y);
     for (const fb of this.alternatives()) {
+      if (dazSame && fb.config!.daz) continue; // reads the same inputs as its non-DAZ twin
       fb.elementInterval(x, y, e, res);
       if (v >= res.lo && v <= res.hi) {
         ok = true;
