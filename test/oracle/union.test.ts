@@ -153,3 +153,27 @@ describe('the readings of beta: its float32 value or its value as given, not any
     expect(acc.more.size).toBe(0);
   });
 });
+
+describe('a failure names the union', () => {
+  it("the checker's reason and the report's element lines say 'accepted [a, b] or [c, d]' (decimal and hex)", async () => {
+    const { loadCorpus, materialize } = await import('../../harness/cases/index.js');
+    const { Checker } = await import('../../harness/check.js');
+    const c = loadCorpus().find((k) => k.id === 'special/float16-subnormal-input-decode-linear-none')!;
+    const args = materialize(c);
+    const f = floatFormat('float16');
+    const x = [...(args.logits as { tensor: { data: Uint16Array } }).tensor.data].map((b) => f.decode(b));
+    const y = [...(args.labels as { tensor: { data: Uint16Array } }).tensor.data].map((b) => f.decode(b));
+    const r: Round = (v) => f.round(v);
+    const k = kernel(r, (v) => (v !== 0 && Math.abs(v) < f.minNormal ? v / 2 : v), id, Math.fround(2 ** -10));
+    const out = tensorFromNumbers('float16', [x.length], x.map((xi, i) => k(xi, y[i])));
+    const res = await new Checker({ profile: 'cpu', tolerance: 'standard', rerunPrefix: 'x' }).check(c, args, { kind: 'output', tensor: out });
+    expect(res.status).toBe('wrong-value');
+    expect(res.reason).toMatch(/in \[[^\]]+\] or \[[^\]]+\], got/);
+    const el = res.details!.elements![0];
+    expect(el.more).toHaveLength(1);
+    expect(el.more![0].loHex).toMatch(/^[0-9a-f]{4}$/);
+    const { failureText } = await import('../../reports/text.js');
+    const text = failureText({ id: c.id, status: 'wrong-value', reason: res.reason, details: res.details } as never);
+    expect(text).toMatch(/accepted \[[^\]]*\(0x[0-9a-f]{4}\)\] or \[[^\]]*\(0x[0-9a-f]{4}\)\]/);
+  });
+});
