@@ -458,10 +458,14 @@ export class FusedValueCheck {
     u.hi = res.hi;
     u.list = null;
     const dazSame = !dazMatters(this.w, x, y);
-    for (const fb of this.alternatives()) {
+    const alts = this.alternatives();
+    for (let k = 0; k < alts.length; k++) {
+      const fb = alts[k];
       if (dazSame && fb.config!.daz) continue; // reads the same inputs as its non-DAZ twin
       fb.elementInterval(x, y, e, res);
       if (v >= res.lo && v <= res.hi) {
+        // an implementation keeps its configuration: try this one first for the next element
+        if (k > 0) alts.unshift(...alts.splice(k, 1));
         ok = true;
         break;
       }
