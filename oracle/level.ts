@@ -1,8 +1,9 @@
 /**
  * The parameters of the error model for one case at one tolerance level (spec/fp-primer.md
  * "The acceptance model"; every parameter is read from spec/tolerances.json): the working
- * format's unit roundoff and underflow error, the admitted readings of beta and the box
- * they span, and the last step from the format a value was computed in to the output.
+ * format's unit roundoff and underflow error, the admitted readings of beta (each a
+ * configuration of its own), and the last step from the format a value was computed in to
+ * the output.
  *
  * The discrete alternatives of an implementation are kept here, in one function,
  * `configurations`: which reading of beta it computes with (`admittedBetas`) and whether it
@@ -128,8 +129,10 @@ export function primaryConfig(ctx: BetaContext): Config {
 }
 
 /**
- * The beta box [lo, hi] (null = +inf) spanning the admitted readings. L is nonincreasing
- * in beta, so the box's ends bound L over every admitted beta.
+ * The beta box [lo, hi] (null = +inf) of readings: L is nonincreasing in beta, so the box's
+ * ends bound L over it. A configuration has one reading (makeParams), so its box is that
+ * reading's value (outward where the arithmetic cannot hold it exactly); the readings are
+ * never spanned together (their union is taken instead: `configurations`).
  */
 export function betaBox<T>(A: Arith<T>, reads: Beta[]): { lo: T | null; hi: T | null } {
   let lo: T | null = null;
@@ -174,7 +177,7 @@ export interface Params<T> {
   /** (1-u)^3 rounded down, (1+u)^3 rounded up. */
   c3lo: T;
   c3hi: T;
-  /** beta box; null = +inf. */
+  /** The configuration's beta as a box (both ends the reading, outward where inexact); null = +inf. */
   bLo: T | null;
   bHi: T | null;
   /** 1/max(bLo, smallest positive of w), rounded up: the largest factor 1/beta^ can be. */
