@@ -177,3 +177,27 @@ describe('a failure names the union', () => {
     expect(text).toMatch(/accepted \[[^\]]*\(0x[0-9a-f]{4}\)\] or \[[^\]]*\(0x[0-9a-f]{4}\)\]/);
   });
 });
+
+describe('a reduction is judged under one configuration', () => {
+  // float16 linear elements with one subnormal input each (beta = 2^-10): the sum of the
+  // kept losses and the sum of the losses with the inputs read as 0 are each accepted; a
+  // sum mixing the two (some terms flushed, others kept) is neither, nor is a half decode.
+  const f = floatFormat('float16');
+  const q16 = 2 ** -24;
+  const x = [0x3ff * q16, -0x2ab * q16, 0x200 * q16, 2 ** -9, -(2 ** -9), 0x3e0 * q16].map((v) => f.round(v));
+  const y = [-(2 ** -9), 2 ** -9, -(1.5 * 2 ** -9), 0x3c1 * q16, -0x3ff * q16, -(2 ** -9)].map((v) => f.round(v));
+  const sub = (v: number) => v !== 0 && Math.abs(v) < f.minNormal;
+  const b = Math.fround(2 ** -10);
+  const sumOf = (input: (v: number, i: number) => number) => {
+    const k = (xi: number, yi: number, i: number) => kernel(Math.fround, (v) => input(v, i), id, b)(xi, yi);
+    return [f.round(x.reduce((s, xi, i) => Math.fround(s + k(xi, y[i], i)), 0))];
+  };
+  it('kept and read-as-0 sums pass at standard; a sum mixing them, or of half-value decodes, fails', () => {
+    expect(verdicts('float16', x, y, 2 ** -10, 'sum', 'standard', sumOf((v) => v)).ok).toBe(true);
+    expect(verdicts('float16', x, y, 2 ** -10, 'sum', 'standard', sumOf((v) => (sub(v) ? 0 : v))).ok).toBe(true);
+    const mixed = verdicts('float16', x, y, 2 ** -10, 'sum', 'standard', sumOf((v, i) => (sub(v) && i < 3 ? 0 : v)));
+    expect(mixed.ok).toBe(false);
+    expect(mixed.failures[0].more?.length).toBe(1);
+    expect(verdicts('float16', x, y, 2 ** -10, 'sum', 'standard', sumOf((v) => (sub(v) ? v / 2 : v))).ok).toBe(false);
+  });
+});

@@ -77,13 +77,29 @@ function subnormalDecodeCases(): CaseSpec[] {
       [0x7f * q, -0x55 * q, 0x40 * q, 2 ** -124, -(2 ** -124)], [-(2 ** -124), 2 ** -124, -(1.5 * 2 ** -124), -0x71 * q, 0x7f * q], String(2 ** -125),
       'Each element has one subnormal input (mantissa 0x40-0x7F) against a normal one, |d| about 2^-124 > beta: L = |d| - 2^-126 is a normal bfloat16 that the subnormal input moves by 8 to 16 ulps.'],
   ];
-  return groups.map(([name, d, where, xs, ys, beta, detail]) => ({
+  const out: CaseSpec[] = groups.map(([name, d, where, xs, ys, beta, detail]) => ({
     id: `special/${name}`,
     title: `Subnormal ${d} inputs decoded wrongly: ${where} (reduction 'none')`,
     description: `Subnormal input decoding (bug class: a runtime that decodes ${d} subnormals at half their value, neither kept nor flushed). ${detail} Keeping the subnormal (the expected value) and reading it as 0 (DAZ, admitted at standard) both pass; a value decoded at half (or any other wrong value) lies between the two configurations' intervals and fails at strict and standard.`,
     tags: ['area:special-values', 'underflow'],
     inputs: { logits: floats(d, [xs.length], xs, true), labels: floats(d, [ys.length], ys, true), beta: pyFloat(beta), reduction: pyStr('none') },
   }));
+  // The same on a sum: a reduction is judged under one configuration, so its terms are all
+  // kept or all read as 0; a half decode (or a mix of the two) is neither.
+  // (every subnormal input here adds to |d|, so the kept and flushed sums lie apart by the
+  // sum of the subnormals, about 0.2% of the sum, and a half decode lies halfway)
+  const xs = [0x3ff * q16, 0x2ab * q16, 0x200 * q16, 0x3c1 * q16, -(2 ** -9), -(1.25 * 2 ** -9)];
+  const ys = [-(2 ** -9), -(1.25 * 2 ** -9), -(1.5 * 2 ** -9), -(2 ** -9), 0x3ff * q16, 0x3e0 * q16];
+  const d: FloatDType = 'float16';
+  const beta = String(2 ** -10);
+  out.push({
+    id: 'special/float16-subnormal-input-decode-linear-sum',
+    title: "Subnormal float16 inputs decoded wrongly: linear branch, beta = 2^-10 (reduction 'sum')",
+    description: "Subnormal input decoding on a reduction (bug class: a runtime that decodes float16 subnormals at half their value). Six linear-branch elements (beta = 2^-10, |d| about 2^-9), each with one subnormal input (mantissa 0x200-0x3FF) that adds to |d|: the sum of the kept losses and the sum with every subnormal input read as 0 (DAZ, admitted at standard) are each accepted, the sum is judged under one configuration for all its terms, and the half-value decode, which moves every term the same way by half the DAZ shift, lands between the two intervals and fails.",
+    tags: ['area:special-values', 'underflow'],
+    inputs: { logits: floats(d, [xs.length], xs, true), labels: floats(d, [ys.length], ys, true), beta: pyFloat(beta), reduction: pyStr('sum') },
+  });
+  return out;
 }
 
 export function precisionCases(): CaseSpec[] {
