@@ -52,6 +52,8 @@ export { inShard, parseShard, shardOf, type Shard } from './harness/shard.js';
 // The exact oracle (oracle/).
 export {
   acceptance,
+  acceptedIntervals,
+  acceptsValue,
   checkValues,
   computeReference,
   expectOutcome,

@@ -197,7 +197,8 @@ export class Checker {
     if (vc.ok) return { status: 'pass', reason: `all ${numel(t.shape)} elements within the ${this.opts.tolerance} interval (max ${formatFigure(vc.maxUlpError)} ulp)`, maxUlpError: maxUlp, expected, values: vc };
     const f = vc.failures[0];
     const dec = (x: number) => formatDecimal(want.dtype, x);
-    const where = f ? `; first at [${f.index}]: expected ${dec(f.expected)} in [${dec(f.lo)}, ${dec(f.hi)}], got ${dec(f.actual)} (${formatFigure(f.ulpError)} ulp)` : '';
+    const union = f ? [[f.lo, f.hi], ...(f.more ?? []).map((m) => [m.lo, m.hi])].map(([l, h]) => `[${dec(l)}, ${dec(h)}]`).join(' or ') : '';
+    const where = f ? `; first at [${f.index}]: expected ${dec(f.expected)} in ${union}, got ${dec(f.actual)} (${formatFigure(f.ulpError)} ulp)` : '';
     return {
       status: 'wrong-value',
       reason: `${vc.failedCount} of ${numel(t.shape)} ${want.dtype} elements outside the ${this.opts.tolerance} interval${where}`,
@@ -276,6 +277,7 @@ export class Checker {
           actual: dec(f.actual),
           actualHex: f.actualHex,
           ulpError: formatFigure(f.ulpError),
+          ...(f.more ? { more: f.more.map((m) => ({ lo: dec(m.lo), loHex: m.loHex, hi: dec(m.hi), hiHex: m.hiHex })) } : {}),
         }),
       );
     }

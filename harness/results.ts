@@ -74,6 +74,8 @@ export interface ElementFailureJson {
   actualHex: string;
   /** Error in ulps of the output dtype at the expected value ('inf' when unbounded). */
   ulpError: string;
+  /** Further accepted intervals beyond [lo, hi] (ascending): the accepted set is their union ("accepted [lo, hi] or ..."). */
+  more?: { lo: string; loHex: string; hi: string; hiHex: string }[];
 }
 
 export interface FailureDetailsJson {

@@ -8,7 +8,7 @@ import { floatFormat } from '../common/float-format.js';
 import { isFloatDType } from '../common/spec-data.js';
 import { elementBits, numel } from '../common/tensor.js';
 import type { Tensor } from '../common/types.js';
-import type { Acceptance } from './acceptance.js';
+import { acceptsValue, type Acceptance } from './acceptance.js';
 
 export interface ValueFailure {
   index: number;
@@ -21,6 +21,19 @@ export interface ValueFailure {
   hiHex: string;
   actualHex: string;
   ulpError: number;
+  /**
+   * Further accepted intervals beyond [lo, hi], ascending and disjoint, where the level's
+   * configurations (beta readings, flush regimes) give a union: "accepted [lo, hi] or ...".
+   */
+  more?: { lo: number; hi: number; loHex: string; hiHex: string }[];
+}
+
+/** The further intervals of a failure, from a flat [lo, hi, ...] list (undefined when empty). */
+export function moreIntervals(list: ArrayLike<number> | undefined, hex: (x: number) => string): ValueFailure['more'] {
+  if (list === undefined || list.length === 0) return undefined;
+  const out: NonNullable<ValueFailure['more']> = [];
+  for (let k = 0; k < list.length; k += 2) out.push({ lo: list[k], hi: list[k + 1], loHex: hex(list[k]), hiHex: hex(list[k + 1]) });
+  return out;
 }
 
 export interface ValueCheck {
@@ -71,13 +84,14 @@ export function checkValues(acc: Acceptance, actual: Tensor, maxReported = 10): 
   for (let i = 0; i < m; i++) {
     const v = vals[i];
     const e = acc.expected[i];
-    const ok = acc.nanExpected[i] === 1 ? v !== v : v >= acc.lo[i] && v <= acc.hi[i];
+    const ok = acc.nanExpected[i] === 1 ? v !== v : acceptsValue(acc, i, v);
     const ue = v === e ? 0 : ulpError(acc.dtype, e, v);
     if (Math.abs(ue) > maxUlp || ue !== ue) maxUlp = Math.abs(ue);
     if (ok) continue;
     failedCount++;
     if (failures.length < maxReported) {
       const hex = (f: typeof outFmt, x: number) => f.toHex(f.encode(x));
+      const more = moreIntervals(acc.more.get(i), (x) => hex(outFmt, x));
       failures.push({
         index: i,
         expected: e,
@@ -89,6 +103,7 @@ export function checkValues(acc: Acceptance, actual: Tensor, maxReported = 10): 
         hiHex: hex(outFmt, acc.hi[i]),
         actualHex: actFmt.toHex(elementBits(actual, i)),
         ulpError: ue,
+        ...(more ? { more } : {}),
       });
     }
   }

@@ -77,10 +77,10 @@ function quadUnderflow<T>(A: Arith<T>, P: Params<T>, dlo: T, dhi: T): T {
 
 /**
  * Bounds on one computed element in working precision, given bounds dl <= |d| <= dh on
- * the exact difference; sub: an input is subnormal in the working format (it may be read
- * as 0 where flushing is allowed). Writes [lo, hi] (lo >= 0) to res.
+ * the exact difference of the inputs as the configuration reads them (oracle/elementwise.ts
+ * `readInput`: under DAZ a subnormal input is 0). Writes [lo, hi] (lo >= 0) to res.
  */
-export function elementBounds<T>(A: Arith<T>, P: Params<T>, dl: T, dh: T, sub: boolean, res: { lo: T; hi: T }): void {
+export function elementBounds<T>(A: Arith<T>, P: Params<T>, dl: T, dh: T, res: { lo: T; hi: T }): void {
   const { zero, eta, minNormal: N } = P;
   if (!A.lt(zero, dh)) {
     // x = y: fl(x - y) = 0 exactly, and every later step on 0 is exact.
@@ -94,9 +94,8 @@ export function elementBounds<T>(A: Arith<T>, P: Params<T>, dl: T, dh: T, sub: b
     res.hi = zero;
     return;
   }
-  // |d^| = fl(x - y): one rounding; an underflow error only if |d| can be subnormal (or a
-  // subnormal input may be flushed).
-  const e1 = sub || A.lt(dl, N);
+  // |d^| = fl(x - y): one rounding; an underflow error only if |d| can be subnormal.
+  const e1 = A.lt(dl, N);
   let dlo = A.mul(dl, P.oneMinusU, -1);
   let dhi = A.mul(dh, P.onePlusU, 1);
   if (e1) {
@@ -148,10 +147,18 @@ export function exactAbsDiff(x: number, y: number): Rational {
   return d.n < 0n ? { n: -d.n, d: d.d } : d;
 }
 
-/** An input below the working format's smallest normal may be read as 0 where flushing is allowed. */
-export function subnormalInput<T>(P: Params<T>, x: number, y: number): boolean {
-  const wN = P.minNormalNum;
-  return P.flush && ((x !== 0 && x < wN && x > -wN) || (y !== 0 && y < wN && y > -wN));
+/**
+ * An input as the configuration reads it: under DAZ an input below the working format's
+ * smallest normal is 0 (a discrete alternative: the input is either itself or 0, never
+ * anything between; a half subnormal decoded at half its value is neither).
+ */
+export function readInput<T>(P: Params<T>, v: number): number {
+  return P.daz && v !== 0 && v < P.minNormalNum && v > -P.minNormalNum ? 0 : v;
+}
+
+/** The exact |x - y| of the inputs as the configuration reads them. */
+export function configAbsDiff<T>(P: Params<T>, x: number, y: number): Rational {
+  return exactAbsDiff(readInput(P, x), readInput(P, y));
 }
 
 /**
@@ -165,9 +172,9 @@ export function exactElementInterval(P: Params<Rational>, A: Arith<Rational>, x:
     finishInterval(e, e, e, out, res);
     return;
   }
-  const d = exactAbsDiff(x, y);
+  const d = configAbsDiff(P, x, y);
   const b = { lo: P.zero, hi: P.zero };
-  elementBounds(A, P, d, d, subnormalInput(P, x, y), b);
-  const r = lastStep(A, b.lo, b.hi, P.w, out, P.flush);
+  elementBounds(A, P, d, d, b);
+  const r = lastStep(A, b.lo, b.hi, P.w, out, P.flush, d);
   finishInterval(e, r.l, r.h, out, res);
 }

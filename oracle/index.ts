@@ -8,7 +8,7 @@ export { betaValue, betaReading, betaReading as exactBeta, betaReadings, betaSig
 export { exactElementLoss } from './exact-loss.js';
 export { expectOutcome, applicableErrors, outputDType, type ExpectOptions } from './expect.js';
 export { roundScaled, roundDyadic, dyadicOf, bitLength, R, type Dyadic, type Rational, type ExtValue, type Dir } from './exact.js';
-export { acceptance, type Acceptance, type AcceptanceOptions } from './acceptance.js';
+export { acceptance, acceptedIntervals, acceptsValue, type Acceptance, type AcceptanceOptions } from './acceptance.js';
 export { levelSpec, type LevelSpec } from './level.js';
 export { checkValues, ulpError, type ValueCheck, type ValueFailure } from './check.js';
 export type { TensorSource, GeneratedTensor } from './inputs.js';

@@ -1,13 +1,17 @@
 /**
  * The parameters of the error model for one case at one tolerance level (spec/fp-primer.md
  * "The acceptance model"; every parameter is read from spec/tolerances.json): the working
- * format's unit roundoff and underflow error, the admitted readings of beta and the box
- * they span, and the last step from the format a value was computed in to the output.
+ * format's unit roundoff and underflow error, the admitted readings of beta (each a
+ * configuration of its own), and the last step from the format a value was computed in to
+ * the output.
  *
- * Two places where the model chooses between discrete alternatives are kept here, each in
- * one function, so a change of policy touches one spot: `admittedBetas` (the readings of
- * beta an implementation may use; the model takes the box spanning them) and the flush
- * allowance (`Params.flush`, read as "either regime": its absolute error bounds both).
+ * The discrete alternatives of an implementation are kept here, in one function,
+ * `configurations`: which reading of beta it computes with (`admittedBetas`) and whether it
+ * flushes subnormals (inputs read as 0, DAZ; subnormal results flushed, FTZ). One
+ * configuration is one Params (a single beta, one flush regime); the accepted set is the
+ * union of the configurations' intervals, never their hull (spec/fp-primer.md "Discrete
+ * alternatives"): an implementation uses one beta and one flush regime for a whole
+ * element, and for a whole reduction.
  */
 import { floatFormat, type FloatFormat } from '../common/float-format.js';
 import { toleranceSpec, type ToleranceSpec } from '../common/spec-data.js';
@@ -67,8 +71,68 @@ export function admittedBetas(w: FloatFormat, lv: LevelSpec, ctx: BetaContext): 
 }
 
 /**
- * The beta box [lo, hi] (null = +inf) spanning the admitted readings. L is nonincreasing
- * in beta, so the box's ends bound L over every admitted beta.
+ * One configuration of an implementation: the beta reading it computes with, whether it
+ * reads subnormal inputs (of the working format) as 0 (daz) and whether subnormal results
+ * of its operations may be flushed (ftz: an absolute error up to minNormal where a result
+ * can be subnormal, and a subnormal output of a conversion may become 0 or minNormal).
+ */
+export interface Config {
+  beta: Beta;
+  daz: boolean;
+  ftz: boolean;
+}
+
+function sameBeta(a: Beta, b: Beta): boolean {
+  if (a.kind === 'nan' || b.kind === 'nan') return a.kind === b.kind;
+  if (a.kind === 'inf' || b.kind === 'inf') return a.kind === b.kind && a.neg === b.neg;
+  return a.neg === b.neg && a.dy.m === b.dy.m && a.dy.e === b.dy.e;
+}
+
+/**
+ * The configurations a level admits for a case, the primary one first: the beta reading the
+ * expected values use, subnormals kept (gradual underflow) - a correct implementation's, so
+ * the value check judges every element by it first and re-checks only what fails. Then
+ * every other admitted beta reading (distinct values only) with every flush regime the
+ * level allows: where `flushSubnormals`, FTZ alone, DAZ alone and both (x86 keeps them in
+ * two MXCSR bits, set apart or together; CUDA's .ftz and ARM's FZ flush both; when in
+ * doubt, admit).
+ */
+export function configurations(out: FloatDType, lv: LevelSpec, ctx: BetaContext): Config[] {
+  const w = workingFormat(lv, out);
+  const betas: Beta[] = [ctx.betas[ctx.betaSource]];
+  for (const b of admittedBetas(w, lv, ctx)) if (!betas.some((a) => sameBeta(a, b))) betas.push(b);
+  const regimes = lv.flushSubnormals
+    ? [
+        { daz: false, ftz: false },
+        { daz: false, ftz: true },
+        { daz: true, ftz: false },
+        { daz: true, ftz: true },
+      ]
+    : [{ daz: false, ftz: false }];
+  const all: Config[] = [];
+  for (const beta of betas) for (const r of regimes) all.push({ beta, ...r });
+  return all;
+}
+
+/**
+ * Whether a DAZ configuration can differ from its non-DAZ twin on inputs x, y: only where an
+ * input is subnormal in the working format (elsewhere both read the same inputs).
+ */
+export function dazMatters(w: FloatFormat, x: number, y: number): boolean {
+  const N = w.minNormal;
+  return (x !== 0 && x < N && x > -N) || (y !== 0 && y < N && y > -N);
+}
+
+/** The primary configuration (the expected values' beta, subnormals kept). */
+export function primaryConfig(ctx: BetaContext): Config {
+  return { beta: ctx.betas[ctx.betaSource], daz: false, ftz: false };
+}
+
+/**
+ * The beta box [lo, hi] (null = +inf) of readings: L is nonincreasing in beta, so the box's
+ * ends bound L over it. A configuration has one reading (makeParams), so its box is that
+ * reading's value (outward where the arithmetic cannot hold it exactly); the readings are
+ * never spanned together (their union is taken instead: `configurations`).
  */
 export function betaBox<T>(A: Arith<T>, reads: Beta[]): { lo: T | null; hi: T | null } {
   let lo: T | null = null;
@@ -102,8 +166,10 @@ export interface Params<T> {
   minNormal: T;
   /** The same as a double, for the inputs' subnormal test. */
   minNormalNum: number;
-  /** Subnormal intermediates may be flushed (and an input below minNormal read as 0). */
+  /** Subnormal results may be flushed (FTZ): eta is minNormal, a conversion's subnormal result may become 0 or minNormal. */
   flush: boolean;
+  /** Inputs below the working format's minNormal are read as 0 (DAZ). */
+  daz: boolean;
   half: T;
   one: T;
   oneMinusU: T;
@@ -111,7 +177,7 @@ export interface Params<T> {
   /** (1-u)^3 rounded down, (1+u)^3 rounded up. */
   c3lo: T;
   c3hi: T;
-  /** beta box; null = +inf. */
+  /** The configuration's beta as a box (both ends the reading, outward where inexact); null = +inf. */
   bLo: T | null;
   bHi: T | null;
   /** 1/max(bLo, smallest positive of w), rounded up: the largest factor 1/beta^ can be. */
@@ -125,16 +191,17 @@ export function workingFormat(lv: LevelSpec, out: FloatDType): FloatFormat {
   return floatFormat(lv.elementwise[out]);
 }
 
-export function makeParams<T>(A: Arith<T>, out: FloatDType, lv: LevelSpec, ctx: BetaContext): Params<T> {
+/** The model's constants for one configuration (default: the primary one). */
+export function makeParams<T>(A: Arith<T>, out: FloatDType, lv: LevelSpec, ctx: BetaContext, config: Config = primaryConfig(ctx)): Params<T> {
   const w = workingFormat(lv, out);
-  const { uExp, etaExp, minPos } = unitOf(w, lv.flushSubnormals);
+  const { uExp, etaExp, minPos } = unitOf(w, config.ftz);
   const U = A.pow2(uExp);
   const one = A.num(1);
   const oneMinusU = A.sub(one, U, -1);
   const onePlusU = A.add(one, U, 1);
   const c3lo = A.mul(A.mul(oneMinusU, oneMinusU, -1), oneMinusU, -1);
   const c3hi = A.mul(A.mul(onePlusU, onePlusU, 1), onePlusU, 1);
-  const box = betaBox(A, admittedBetas(w, lv, ctx));
+  const box = betaBox(A, [config.beta]);
   const minPosT = A.num(minPos);
   const bq = box.lo === null || A.lt(box.lo, minPosT) ? minPosT : box.lo;
   const N = A.num(w.minNormal);
@@ -145,7 +212,8 @@ export function makeParams<T>(A: Arith<T>, out: FloatDType, lv: LevelSpec, ctx: 
     eta: A.pow2(etaExp),
     minNormal: N,
     minNormalNum: w.minNormal,
-    flush: lv.flushSubnormals,
+    flush: config.ftz,
+    daz: config.daz,
     half,
     one,
     oneMinusU,
@@ -181,10 +249,26 @@ export function isConversion(c: FloatFormat, out: FloatFormat): boolean {
  *   16 bits of a float32 as a bfloat16), which is not a correct rounding.
  *   Where subnormals may be flushed, a conversion whose result can be subnormal in the
  *   output may also give 0 or the output's smallest normal.
+ * Overflow: a rounding to nearest gives inf only from the threshold maxFinite + ulp/2 up
+ * (a conversion: RN_out above does it). In the output format itself, an element's only
+ * operation whose exact result can reach the threshold is d = x - y: the linear branch
+ * subtracts 0.5 beta >= 0 from |d^| <= maxFinite, and the quadratic result is below |d|/2
+ * (an intermediate d*d that overflows is a defect). So an element admits inf exactly where
+ * |d| (passed as `reach`) is at or above the threshold; the model's relative bound hi
+ * would exceed it for exact values within a few ulps below (float64 max - 0.5), where no
+ * rounding to nearest overflows.
  * Returns output values as doubles.
  */
-export function lastStep<T>(A: Arith<T>, lo: T, hi: T, c: FloatFormat, out: FloatFormat, flush: boolean): { l: number; h: number } {
-  if (!isConversion(c, out)) return { l: A.out(lo, out, -1), h: A.out(hi, out, 1) };
+export function lastStep<T>(A: Arith<T>, lo: T, hi: T, c: FloatFormat, out: FloatFormat, flush: boolean, reach: T): { l: number; h: number } {
+  if (!isConversion(c, out)) {
+    // RU_out(hi) is inf for any hi above maxFinite, but a rounding to nearest gives inf only
+    // where the exact value it rounds is at or above the overflow threshold: `reach` bounds
+    // the largest such value (an element: |d|, the only one of its operations that can
+    // reach it; a reduction: the sum's bound). Below it the largest result is maxFinite.
+    let h = A.out(hi, out, 1);
+    if (h === Infinity && A.lt(reach, overflowThreshold(A, out))) h = out.maxFinite;
+    return { l: A.out(lo, out, -1), h };
+  }
   let l = out.round(A.out(lo, c, -1));
   let h = out.round(A.out(hi, c, 1));
   if (flush) {
@@ -195,19 +279,31 @@ export function lastStep<T>(A: Arith<T>, lo: T, hi: T, c: FloatFormat, out: Floa
 }
 
 /**
+ * The round-to-nearest overflow threshold of a format, maxFinite + ulp(maxFinite)/2 =
+ * 2^(emax+1) - 2^(emax-f-1): an exact value at or above it rounds to +inf (a tie there
+ * rounds to even, which is inf). Exact in T (for float64 it is not a double).
+ */
+export function overflowThreshold<T>(A: Arith<T>, out: FloatFormat): T {
+  return A.sub(A.pow2(out.emax + 1), A.pow2(out.emax - out.fractionBits - 1), 1);
+}
+
+/**
  * The accepted interval's final form for an expected value e and last-step bounds [l, h]:
  * NaN expected accepts NaN only (returned as NaN ends); bounds below 0 become 0 (L >= 0);
- * a correctly rounded overflow (e = inf) accepts up to inf; a finite e never accepts more
- * than maxFinite (an overflowing intermediate is a defect).
+ * a correctly rounded overflow (e = inf) accepts up to inf. A finite e accepts inf exactly
+ * where the last step says an admitted computation can reach the overflow threshold (h =
+ * inf: a value at or above maxFinite + ulp/2 before the last rounding to nearest, e.g.
+ * float16 65504 - (-16) = 65520 computed in float32 and converted); otherwise h <=
+ * maxFinite, and an overflowing intermediate far below the threshold (float16 0.5*d*d for
+ * d = 400, beta = 1000) stays a defect.
  */
-export function finishInterval(e: number, l: number, h: number, out: FloatFormat, res: { lo: number; hi: number }): void {
+export function finishInterval(e: number, l: number, h: number, _out: FloatFormat, res: { lo: number; hi: number }): void {
   if (e !== e) {
     res.lo = res.hi = NaN;
     return;
   }
   if (l < 0) l = 0;
   if (e === Infinity) h = Infinity;
-  else if (h > out.maxFinite) h = out.maxFinite;
   res.lo = l;
   res.hi = h;
 }

@@ -22,8 +22,9 @@ export function accumulationFormat(lv: LevelSpec, out: FloatDType): FloatFormat 
 /**
  * One element's term of the sum, from its bounds [l, h] in the working precision: where
  * the level admits elements rounded to the output dtype before the reduction, the union
- * of both forms (a rounded form that overflows to inf would make the result inf, which a
- * finite expectation never accepts: such forms add nothing, so the unrounded bound stays).
+ * of both forms (a rounded form that overflows to inf makes the result inf; the unrounded
+ * bound stays, and it reaches the overflow threshold wherever a rounding to nearest of the
+ * element can overflow, so the last step admits inf there: oracle/level.ts lastStep).
  * `small`: the term can be nonzero and below the accumulator's smallest normal.
  */
 export function reductionTerm<T>(A: Arith<T>, P: Params<T>, lv: LevelSpec, out: FloatFormat, acc: FloatFormat, l: T, h: T): { l: T; h: T; small: boolean } {
@@ -80,7 +81,7 @@ export function summationDepth(lv: LevelSpec, out: FloatDType, n: number): numbe
  * terms can underflow, and a summation tree over m of them has fewer than m such additions.
  */
 export function summationBound<T>(A: Arith<T>, P: Params<T>, lv: LevelSpec, out: FloatDType, acc: FloatFormat, n: number, sLo: T, sHi: T, small: number): { bl: T; bh: T; unbounded: boolean } {
-  const { uExp, etaExp } = unitOf(acc, lv.flushSubnormals);
+  const { uExp, etaExp } = unitOf(acc, P.flush);
   const ku = summationDepth(lv, out, n) * 2 ** uExp; // exact: an integer times a power of two
   if (ku >= 1) return { bl: P.zero, bh: P.zero, unbounded: true };
   const g = A.div(A.num(ku), A.sub(A.num(1), A.num(ku), -1), 1);
@@ -118,8 +119,8 @@ export function reductionBounds<T>(A: Arith<T>, P: Params<T>, lv: LevelSpec, out
     const one = A.num(1);
     const c2lo = A.mul(A.sub(one, Um, -1), A.sub(one, Um, -1), -1);
     const c2hi = A.mul(A.add(one, Um, 1), A.add(one, Um, 1), 1);
-    const etaA = A.pow2(unitOf(acc, lv.flushSubnormals).etaExp);
-    const etaC = A.pow2(unitOf(coarse, lv.flushSubnormals).etaExp);
+    const etaA = A.pow2(unitOf(acc, P.flush).etaExp);
+    const etaC = A.pow2(unitOf(coarse, P.flush).etaExp);
     const etaM = A.lt(etaA, etaC) ? etaC : etaA;
     const nM = A.num(Math.max(coarse.minNormal, acc.minNormal));
     let absM = P.zero;
@@ -132,6 +133,8 @@ export function reductionBounds<T>(A: Arith<T>, P: Params<T>, lv: LevelSpec, out
     bl = A.sub(A.mul(A.div(bl, N, -1), c2lo, -1), absM, -1);
     bh = A.add(A.mul(A.div(bh, N, 1), c2hi, 1), absM, 1);
   }
-  const r = lastStep(A, bl, bh, last, out, lv.flushSubnormals);
-  return { l: r.l, h: sb.unbounded ? Infinity : r.h };
+  const r = lastStep(A, bl, bh, last, out, P.flush, bh);
+  // An unbounded summation error says nothing about the sum: no finite bound reaches the
+  // overflow threshold, so inf stays out (finishInterval admits it where e is inf).
+  return { l: r.l, h: sb.unbounded ? out.maxFinite : r.h };
 }

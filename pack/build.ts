@@ -22,7 +22,7 @@ import { CorpusDefectError, verifyStoredBits } from '../harness/check.js';
 import { compareIds, corpusHash } from '../harness/run.js';
 import { acceptance, computeReference, type Acceptance } from '../oracle/index.js';
 import { caseFilePath, dataFilePath, packJson, PACK_FORMAT, PACK_README_SOURCE, PACK_SCHEMAS } from './format.js';
-import type { PackCaseJson, PackDTypeJson, PackManifestJson, PackOutcomeJson, PackValueJson } from './format.js';
+import type { PackCaseJson, PackDTypeJson, PackManifestJson, PackOutcomeJson, PackOutputJson, PackValueJson } from './format.js';
 
 export interface PackOptions {
   /** The corpus (already loaded and validated). */
@@ -62,7 +62,7 @@ export function contentSha256(files: readonly PackFile[]): string {
   return h.digest('hex');
 }
 
-type Intervals = Partial<Record<ToleranceLevel, { lo: string; hi: string }>>;
+type Intervals = PackOutputJson['intervals'];
 
 /** One case: its files (arguments, values) and its JSON. */
 class CaseWriter {
@@ -123,6 +123,13 @@ class CaseWriter {
       const hi = dataFilePath(c.id, `${dtype}.${level}.hi`);
       this.files.push({ path: lo, data: floatBytes(dtype, acc.shape, acc.lo) }, { path: hi, data: floatBytes(dtype, acc.shape, acc.hi) });
       intervals[level] = { lo, hi };
+      const more = moreEntries(acc);
+      if (more.index.length > 0) {
+        const count = more.index.length;
+        const files = { index: dataFilePath(c.id, `${dtype}.${level}.more.index`), lo: dataFilePath(c.id, `${dtype}.${level}.more.lo`), hi: dataFilePath(c.id, `${dtype}.${level}.more.hi`) };
+        this.files.push({ path: files.index, data: int64Bytes(more.index) }, { path: files.lo, data: floatBytes(dtype, [count], Float64Array.from(more.lo)) }, { path: files.hi, data: floatBytes(dtype, [count], Float64Array.from(more.hi)) });
+        intervals[level] = { lo, hi, more: { count, ...files } };
+      }
     }
     const v = { expected, intervals, shape: [...first.shape] };
     this.values.set(dtype, v);
@@ -152,6 +159,28 @@ function checkAcceptance(c: LoadedCase, dtype: FloatDType, level: ToleranceLevel
       throw new Error(`pack: the oracle's ${level} acceptance of case '${c.id}' (${dtype}) element ${i} does not fit the pack's rule: expected ${acc.expected[i]}, nanExpected ${acc.nanExpected[i]}, interval [${acc.lo[i]}, ${acc.hi[i]}]`);
     }
   }
+}
+
+/** The further intervals of an acceptance (Acceptance.more), one entry per interval, by ascending element index. */
+function moreEntries(acc: Acceptance): { index: number[]; lo: number[]; hi: number[] } {
+  const out = { index: [] as number[], lo: [] as number[], hi: [] as number[] };
+  for (const i of [...acc.more.keys()].sort((a, b) => a - b)) {
+    const m = acc.more.get(i)!;
+    for (let k = 0; k < m.length; k += 2) {
+      out.index.push(i);
+      out.lo.push(m[k]);
+      out.hi.push(m[k + 1]);
+    }
+  }
+  return out;
+}
+
+/** Element indices as little-endian int64. */
+function int64Bytes(values: number[]): Uint8Array {
+  const b = new Uint8Array(values.length * 8);
+  const v = new DataView(b.buffer);
+  values.forEach((x, k) => v.setBigInt64(k * 8, BigInt(x), true));
+  return b;
 }
 
 /** Doubles that are values of a float dtype, as that dtype's little-endian bit patterns. */

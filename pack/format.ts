@@ -6,7 +6,7 @@
 import type { ScalarJson } from '../common/scalar-json.js';
 import type { DType, ErrorType, FloatDType, ProfileName, ToleranceLevel } from '../common/types.js';
 
-export const PACK_FORMAT = 'smoothl1-pack/1';
+export const PACK_FORMAT = 'smoothl1-pack/2';
 
 /** The normative text, copied into every pack as its README.md. */
 export const PACK_README_SOURCE = 'spec/pack.md';
@@ -45,7 +45,19 @@ export interface PackOutputJson {
   /** File of the correctly rounded exact result, as output-dtype bit patterns. */
   expected: string;
   /** Per level: files of the accepted closed interval's ends, as output-dtype bit patterns. */
-  intervals: Partial<Record<ToleranceLevel, { lo: string; hi: string }>>;
+  intervals: Partial<Record<ToleranceLevel, PackIntervalsJson>>;
+}
+
+/**
+ * One level's accepted set per element: the interval [lo, hi], and where the level's
+ * discrete alternatives give several disjoint intervals, further ones (`more`): entry k is
+ * the interval [lo[k], hi[k]] of element index[k] (int64 element indices, ascending; lo/hi
+ * output-dtype bit patterns). An element's accepted set is the union of its intervals.
+ */
+export interface PackIntervalsJson {
+  lo: string;
+  hi: string;
+  more?: { count: number; index: string; lo: string; hi: string };
 }
 
 export type PackOutcomeJson =

@@ -42,7 +42,7 @@ export function failureText(r: CaseResultJson): string {
     lines.push(`  elements outside the accepted interval (${n}${n > d.elements.length ? `, first ${d.elements.length} shown` : ''}):`);
     for (const e of d.elements) {
       lines.push(
-        `    [${e.index}] expected ${e.expected} (0x${e.expectedHex})  accepted [${e.lo} (0x${e.loHex}), ${e.hi} (0x${e.hiHex})]  got ${e.actual} (0x${e.actualHex})  error ${e.ulpError} ulp`,
+        `    [${e.index}] expected ${e.expected} (0x${e.expectedHex})  accepted ${[e, ...(e.more ?? [])].map((m) => `[${m.lo} (0x${m.loHex}), ${m.hi} (0x${m.hiHex})]`).join(' or ')}  got ${e.actual} (0x${e.actualHex})  error ${e.ulpError} ulp`,
       );
     }
   }

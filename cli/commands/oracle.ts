@@ -100,6 +100,13 @@ function describeProfile(args: CallArgs, profile: ProfileName, level: ToleranceL
       hi: nan ? 'nan' : dec(acc.hi[i]),
       hiHex: nan ? hex(NaN) : hex(acc.hi[i]),
     });
+    // the level's discrete alternatives (beta readings, flush regimes): a union of intervals
+    const more = acc.more.get(i);
+    if (more !== undefined && !nan) {
+      const list: NonNullable<ElementFailureJson['more']> = [];
+      for (let k = 0; k < more.length; k += 2) list.push({ lo: dec(more[k]), loHex: hex(more[k]), hi: dec(more[k + 1]), hiHex: hex(more[k + 1]) });
+      elements[elements.length - 1].more = list;
+    }
   }
   return { profile, outcome, acceptance: { dtype: acc.dtype, shape: [...acc.shape], tolerance: level, elements, total: n } };
 }
@@ -117,7 +124,7 @@ function text(r: ProfileReport): string[] {
   if (a) {
     lines.push(`  ${a.tolerance} tolerance, accepted interval per element (an exact zero accepts +0 and -0; NaN expected accepts any NaN):`);
     for (const e of a.elements) {
-      const interval = e.expected === 'nan' ? 'any NaN' : `[${e.lo}, ${e.hi}]  [${e.loHex}, ${e.hiHex}]`;
+      const interval = e.expected === 'nan' ? 'any NaN' : [e, ...(e.more ?? [])].map((m) => `[${m.lo}, ${m.hi}]  [${m.loHex}, ${m.hiHex}]`).join('  or  ');
       lines.push(`  [${e.index}] expected ${e.expected} (${e.expectedHex})  accepted ${interval}`);
     }
     if (a.elements.length < a.total) lines.push(`  ... ${a.total - a.elements.length} more elements (use --limit 0 to print all)`);

@@ -25,7 +25,7 @@ import type { FloatFormat } from '../../common/float-format.js';
 import { exactRational } from '../arith.js';
 import { exactElementInterval, QUAD_SUBS } from '../elementwise.js';
 import type { Rational } from '../exact.js';
-import { finishInterval, type LevelSpec, type Params } from '../level.js';
+import { finishInterval, type Config, type LevelSpec, type Params } from '../level.js';
 import { bounds64, bounds64Large } from './bounds64.js';
 import { nextDown64, nextUp64 } from './consts.js';
 import { LARGE64_HI, LARGE64_LO, modelConstants, RANGE64_LO, RANGE_HI, RANGE_LO, RHO, RHO64, Status, type BoundsSetup, type HotConstants, type ModelConstants } from './constants.js';
@@ -55,8 +55,10 @@ export class FastBounds {
   constructor(
     readonly setup: BoundsSetup,
     readonly lv: LevelSpec,
+    /** The configuration the bounds are for (oracle/level.ts configurations); default the primary one. */
+    readonly config?: Config,
   ) {
-    this.c = modelConstants(setup, lv);
+    this.c = modelConstants(setup, lv, config);
   }
 
   get out(): FloatFormat {
@@ -249,7 +251,8 @@ export class FastBounds {
       if (hL + eH <= 0) h = hH;
       else if (hL - eH > 0) h = nextUp64(hH);
       else return false;
-      if (!Number.isFinite(h)) h = Infinity;
+      // near the top of the range the overflow threshold (not a double) decides: exact model
+      if (!Number.isFinite(h) || hH >= 2 ** 1023) return false;
       finishInterval(e, l, h, this.c.out, res);
       return true;
     }
@@ -264,6 +267,8 @@ export class FastBounds {
       if (l !== og.rd(b)) return false;
       h = og.ru(c < 0 ? 0 : c);
       if (h !== og.ru(d)) return false;
+      // above maxFinite: whether |d| reaches the overflow threshold decides (oracle/level.ts lastStep): exact model
+      if (h === Infinity) return false;
     } else {
       const wg = this.c.wGrid!;
       const la = wg.rd(a);
@@ -272,7 +277,7 @@ export class FastBounds {
       if (ha !== wg.ru(d)) return false;
       l = og.rn(la);
       h = og.rn(ha);
-      if (this.c.flush) {
+      if (this.c.ftz) {
         if (l < this.out.minNormal) l = 0;
         if (h > 0 && h < this.out.minNormal) h = this.out.minNormal;
       }

@@ -13,7 +13,7 @@ import type { FloatDType, Reduction } from '../../common/types.js';
 import { exactRational } from '../arith.js';
 import type { Beta, BetaReadings, BetaSource } from '../beta.js';
 import { R, type Rational } from '../exact.js';
-import { isConversion, makeParams, type LevelSpec, type Params } from '../level.js';
+import { isConversion, makeParams, type Config, type LevelSpec, type Params } from '../level.js';
 import { accumulationFormat } from '../reduction.js';
 import { doubleWordOf, exactDouble, nearestDouble } from './consts.js';
 import { gridOf, type Grid } from './grid.js';
@@ -99,7 +99,10 @@ export interface ModelConstants {
   wGrid: Grid | undefined;
   /** The 'none' last step converts from w to the output (round to nearest). */
   conversion: boolean;
+  /** An operand below N may be read differently (DAZ) or its difference flushed (FTZ): such elements take the exact model. */
   flush: boolean;
+  /** Subnormal results may be flushed (FTZ): the last conversion's flush allowance. */
+  ftz: boolean;
   halfBetaUnderflows: boolean;
   /** The accumulation format of reductions and its smallest normal. */
   accFmt: FloatFormat;
@@ -145,9 +148,10 @@ function toDouble(r: Rational | null): number | null {
   return r === null ? null : exactDouble(r);
 }
 
-export function modelConstants(setup: BoundsSetup, lv: LevelSpec): ModelConstants {
+/** The fast path's constants for one configuration (oracle/level.ts configurations; default: the primary one). */
+export function modelConstants(setup: BoundsSetup, lv: LevelSpec, config?: Config): ModelConstants {
   const out = floatFormat(setup.dtype);
-  const P = makeParams(exactRational, setup.dtype, lv, setup);
+  const P = makeParams(exactRational, setup.dtype, lv, setup, config);
   const w = P.w;
   const is64 = out.bits > 32;
   const accFmt = accumulationFormat(lv, setup.dtype);
@@ -189,7 +193,8 @@ export function modelConstants(setup: BoundsSetup, lv: LevelSpec): ModelConstant
     outGrid: out.bits <= 32 ? gridOf(out) : undefined,
     wGrid: w.bits <= 32 ? gridOf(w) : undefined,
     conversion: isConversion(w, out),
-    flush: P.flush,
+    flush: P.flush || P.daz,
+    ftz: P.flush,
     halfBetaUnderflows: P.halfBetaUnderflows,
     accFmt,
     accN: accFmt.minNormal,

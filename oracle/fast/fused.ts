@@ -22,13 +22,22 @@
  *   (FastBounds.elementInterval, itself exact by proof with the exact model behind it).
  * Reductions accumulate the exact sum and the interval terms in one pass and judge the
  * single output value at the end.
+ *
+ * Discrete alternatives (oracle/level.ts configurations: beta readings, flush regimes):
+ * everything above is the primary configuration's, a correct implementation's. An element
+ * that fails it is re-judged under every other configuration (the exact model where the
+ * fast path cannot decide) and passes when one of them accepts it; a reduction whose value
+ * fails the primary interval gets one more pass over the terms per other configuration,
+ * until one accepts it. Failures report the union ("accepted [a, b] or [c, d]").
  */
 import { floatFormat, type FloatFormat } from '../../common/float-format.js';
 import type { Tensor } from '../../common/types.js';
 import type { ValueCheck, ValueFailure } from '../check.js';
 import { ulpError } from '../check.js';
 import { CHUNK, ElementReader } from '../inputs.js';
-import type { LevelSpec } from '../level.js';
+import { configurations, dazMatters, workingFormat, type Config, type LevelSpec } from '../level.js';
+import { mergeInto } from '../union.js';
+import { moreIntervals } from '../check.js';
 import type { ReferenceSetup } from '../reference.js';
 import { FastBounds, Status } from './bounds.js';
 import { ReductionTerms } from './terms.js';
@@ -88,8 +97,12 @@ export class FusedValueCheck {
   private maxUlp = 0;
   private slow = 0;
   private readonly reduced: boolean;
-  /** Reductions: 1 = the exact sum, 2 = the interval's terms (only when the output is not the correctly rounded sum). */
-  private phase: 1 | 2 = 1;
+  /**
+   * Reductions: 1 = the exact sum, 2 = the interval's terms (only when the output is not the
+   * correctly rounded sum), 3 = another configuration's terms (only when the output fails
+   * the intervals so far).
+   */
+  private phase: 1 | 2 | 3 = 1;
   private expectedSum = NaN;
   private readonly cells: CellTables | undefined;
   private readonly actualData: Uint16Array | Float32Array | Float64Array;
@@ -101,6 +114,16 @@ export class FusedValueCheck {
   private readonly todo = new Int32Array(CHUNK);
   /** The float64 hot loops' constants, or null. */
   private readonly hot64: Hot64 | null;
+  /** The level's configurations, the primary one first (its bounds are `fb`). */
+  private readonly configs: Config[];
+  /** The other configurations' bounds, built on first use. */
+  private altBounds: FastBounds[] | null = null;
+  /** Reductions, phase 3: the configuration whose terms are being summed, its reduction side, and the union so far. */
+  private alt = 0;
+  private altRed: ReductionCheck | null = null;
+  private readonly union = { lo: 0, hi: 0, list: null as number[] | null };
+  private readonly lv: LevelSpec;
+  private readonly w: FloatFormat;
 
   constructor(
     private readonly setup: ReferenceSetup,
@@ -112,7 +135,10 @@ export class FusedValueCheck {
     this.out = floatFormat(setup.dtype);
     this.is64 = this.out.bits > 32;
     this.loss = new LossKernel(setup.dtype, setup.beta, setup.grids);
-    this.fb = new FastBounds(setup, lv);
+    this.lv = lv;
+    this.w = workingFormat(lv, setup.dtype);
+    this.configs = configurations(setup.dtype, lv, setup);
+    this.fb = new FastBounds(setup, lv, this.configs[0]);
     this.terms = new ReductionTerms(this.fb);
     this.reduced = setup.reduction !== 'none';
     if (actual.dtype !== setup.dtype) throw new Error(`value check: the output is ${actual.dtype}, the expectation ${setup.dtype} (the engine checks dtypes first)`);
@@ -149,7 +175,8 @@ export class FusedValueCheck {
       this.setup.y.read(this.position, c, this.ys);
       if (this.reduced) {
         if (this.phase === 1) this.red.expectedChunk(this.xs, this.ys, c);
-        else this.red.termsChunk(this.xs, this.ys, c);
+        else if (this.phase === 2) this.red.termsChunk(this.xs, this.ys, c);
+        else this.altRed!.termsChunk(this.xs, this.ys, c);
       } else {
         this.decodeActual(this.position, c);
         if (this.is64) this.checkChunk64(c);
@@ -174,10 +201,31 @@ export class FusedValueCheck {
           this.position = 0;
         }
       } else {
-        this.red.interval(this.expectedSum, this.n, this.setup.x, this.setup.y, this.res);
+        const red = this.phase === 2 ? this.red : this.altRed!;
+        red.interval(this.expectedSum, this.n, this.setup.x, this.setup.y, this.res);
         this.decodeActual(0, 1);
-        this.judgeReduction(this.expectedSum, this.res, this.vs[0]);
-        this.finished = true;
+        const e = this.expectedSum;
+        const v = this.vs[0];
+        const u = this.union;
+        if (this.phase === 2) {
+          u.lo = this.res.lo;
+          u.hi = this.res.hi;
+          u.list = null;
+        } else mergeInto(u, this.res.lo, this.res.hi);
+        const inside = this.res.lo <= v && v <= this.res.hi;
+        if (!inside && this.alt + 1 < this.configs.length) {
+          // another configuration's terms, in a pass of their own
+          this.alt++;
+          const fb = new FastBounds(this.setup, this.lv, this.configs[this.alt]);
+          const hot64 = this.is64 ? hot64Constants(fb, this.loss) : null;
+          this.altRed = new ReductionCheck(this.loss, fb, new ReductionTerms(fb), hot64, this.lv.elementRoundedToOutputBeforeReduction, floatFormat(this.lv.accumulation[this.setup.dtype]).minNormal, this.out);
+          this.phase = 3;
+          this.position = 0;
+        } else {
+          if (inside) this.judgeReduction(e, this.res, v);
+          else this.judgeReduction(e, { lo: u.lo, hi: u.hi }, v, u.list);
+          this.finished = true;
+        }
       }
     }
     return this.finished;
@@ -396,29 +444,61 @@ export class FusedValueCheck {
   private judgeElement(i: number, x: number, y: number, v: number, e: number): void {
     const res = this.res;
     this.fb.elementInterval(x, y, e, res);
-    const ok = e !== e ? v !== v : v >= res.lo && v <= res.hi;
+    let ok = e !== e ? v !== v : v >= res.lo && v <= res.hi;
     const ue = v === e ? 0 : ulpError(this.setup.dtype, e, v);
     if (Math.abs(ue) > this.maxUlp || ue !== ue) this.maxUlp = Math.abs(ue);
-    if (!ok) this.fail(this.position + i, e, res.lo, res.hi, v);
+    if (ok) return;
+    if (e !== e) {
+      this.fail(this.position + i, e, res.lo, res.hi, v);
+      return;
+    }
+    // outside the primary configuration's interval: the other configurations, one by one
+    const u = this.union;
+    u.lo = res.lo;
+    u.hi = res.hi;
+    u.list = null;
+    const dazSame = !dazMatters(this.w, x, y);
+    const alts = this.alternatives();
+    for (let k = 0; k < alts.length; k++) {
+      const fb = alts[k];
+      if (dazSame && fb.config!.daz) continue; // reads the same inputs as its non-DAZ twin
+      fb.elementInterval(x, y, e, res);
+      if (v >= res.lo && v <= res.hi) {
+        // an implementation keeps its configuration: try this one first for the next element
+        if (k > 0) alts.unshift(...alts.splice(k, 1));
+        ok = true;
+        break;
+      }
+      mergeInto(u, res.lo, res.hi);
+    }
+    if (!ok) this.fail(this.position + i, e, u.lo, u.hi, v, u.list);
   }
 
-  private fail(index: number, e: number, lo: number, hi: number, v: number): void {
+  /** The other configurations' bounds (built on first use). */
+  private alternatives(): FastBounds[] {
+    if (this.altBounds === null) this.altBounds = this.configs.slice(1).map((c) => new FastBounds(this.setup, this.lv, c));
+    return this.altBounds;
+  }
+
+  /** Record a failure; list: the whole union [lo, hi, ...] where it has more than one interval. */
+  private fail(index: number, e: number, lo: number, hi: number, v: number, list: number[] | null = null): void {
     this.failedCount++;
     if (this.failures.length >= this.maxReported) return;
     const f = this.out;
     const hex = (x: number) => f.toHex(f.encode(x));
-    this.failures.push({ index, expected: e, lo, hi, actual: v, expectedHex: hex(e), loHex: hex(lo), hiHex: hex(hi), actualHex: rawHex(this.actual, index), ulpError: v === e ? 0 : ulpError(this.setup.dtype, e, v) });
+    const more = list !== null ? moreIntervals(list.slice(2), hex) : undefined;
+    this.failures.push({ index, expected: e, lo, hi, actual: v, expectedHex: hex(e), loHex: hex(lo), hiHex: hex(hi), actualHex: rawHex(this.actual, index), ulpError: v === e ? 0 : ulpError(this.setup.dtype, e, v), ...(more ? { more } : {}) });
   }
 
-  /** The verdict on a reduction's single output v (interval res; NaN ends where e is NaN or v = e). */
-  private judgeReduction(e: number, res: { lo: number; hi: number }, v: number): void {
+  /** The verdict on a reduction's single output v (interval res, or the union list; NaN ends where e is NaN or v = e). */
+  private judgeReduction(e: number, res: { lo: number; hi: number }, v: number, list: number[] | null = null): void {
     const ok = e !== e ? v !== v : v === e || (v >= res.lo && v <= res.hi);
     const ue = v === e ? 0 : ulpError(this.setup.dtype, e, v);
     this.maxUlp = Math.abs(ue);
     if (!ok) {
       // a NaN expectation's interval is NaN (any NaN accepted, nothing else)
       if (e !== e) this.fail(0, e, NaN, NaN, v);
-      else this.fail(0, e, res.lo, res.hi, v);
+      else this.fail(0, e, res.lo, res.hi, v, list);
     }
   }
 
@@ -429,7 +509,7 @@ export class FusedValueCheck {
       failedCount: this.failedCount,
       maxUlpError: this.maxUlp,
       failures: this.failures,
-      stats: { exactExpected: this.loss.exactElements, exactIntervals: this.fb.exactElements, exactReductions: this.terms.exactReductions, slowElements: this.slow },
+      stats: { exactExpected: this.loss.exactElements, exactIntervals: this.fb.exactElements + (this.altBounds ?? []).reduce((s, fb) => s + fb.exactElements, 0), exactReductions: this.terms.exactReductions, slowElements: this.slow },
     };
   }
 }

@@ -9,7 +9,7 @@
  */
 import type { Reduction } from '../../common/types.js';
 import { exactRational } from '../arith.js';
-import { elementBounds, exactAbsDiff, subnormalInput } from '../elementwise.js';
+import { configAbsDiff, elementBounds } from '../elementwise.js';
 import { R, type Rational } from '../exact.js';
 import { finishInterval } from '../level.js';
 import { reductionBounds, reductionTerm } from '../reduction.js';
@@ -121,9 +121,9 @@ export class ReductionTerms {
     this.fb.exactElements++;
     const A = exactRational;
     const P = this.fb.P;
-    const d = exactAbsDiff(x, y);
+    const d = configAbsDiff(P, x, y);
     const b = { lo: P.zero, hi: P.zero };
-    elementBounds(A, P, d, d, subnormalInput(P, x, y), b);
+    elementBounds(A, P, d, d, b);
     const t = reductionTerm(A, P, this.fb.lv, this.fb.out, this.fb.c.accFmt, b.lo, b.hi);
     if (t.small) this.small++;
     const l = exactDouble(t.l);
@@ -203,9 +203,9 @@ export class ReductionTerms {
     if (x - y === 0 || this.fb.c.betaAllInf) return;
     const A = exactRational;
     const P = this.fb.P;
-    const d = exactAbsDiff(x, y);
+    const d = configAbsDiff(P, x, y);
     const b = { lo: P.zero, hi: P.zero };
-    elementBounds(A, P, d, d, subnormalInput(P, x, y), b);
+    elementBounds(A, P, d, d, b);
     const t = reductionTerm(A, P, this.fb.lv, this.fb.out, this.fb.c.accFmt, b.lo, b.hi);
     if (t.small) this.small++;
     this.exactLo = A.add(this.exactLo, t.l, -1);

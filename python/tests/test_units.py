@@ -217,3 +217,35 @@ def test_decimal_spells_values_as_the_cli_does():
     assert decimal(2.0 ** 64, BF16) == '18500000000000000000'
     assert decimal(25712.0, F16) == '25710'
     assert [decimal(v) for v in (1e21, 1e-7, 1e-6, 123456789012345680000.0, 0.5, -1.5e300)] == ['1e21', '1e-7', '0.000001', '123456789012345680000', '0.5', '-1.5e300']
+
+
+def test_a_union_of_intervals_accepts_each_part_and_rejects_the_gap():
+    # special/float16-subnormal-input-decode-linear-none at standard: each element accepts the
+    # kept subnormal's interval or the one of the input read as 0 (pack format 2, intervals.more)
+    from smoothl1_conformance.check import Answer, judge
+    pack = Pack()
+    case = pack.case('special/float16-subnormal-input-decode-linear-none')
+    out = case.outcome('cpu')['output']
+    ints = out['intervals']['standard']
+    more = ints['more']
+    n = int(np.prod(out['shape']))
+    lo = pack.read(ints['lo'], 'float16', out['shape'], 'test')
+    hi = pack.read(ints['hi'], 'float16', out['shape'], 'test')
+    idx = pack.read(more['index'], 'int64', [more['count']], 'test')
+    m_lo = pack.read(more['lo'], 'float16', [more['count']], 'test')
+    m_hi = pack.read(more['hi'], 'float16', [more['count']], 'test')
+    assert sorted(set(int(i) for i in idx)) == list(range(n))  # every element has two parts
+    first = {int(i): k for k, i in reversed(list(enumerate(idx)))}
+
+    def verdict(values):
+        a = np.array(values, dtype='<f2')
+        return judge(case, case.outcome('cpu'), Answer.output('float16', out['shape'], a), 'standard')
+
+    assert verdict(lo).status == 'pass'
+    assert verdict([m_hi[first[i]] for i in range(n)]).status == 'pass'
+    # a value in the gap between the two parts (above the first, below the second) fails
+    gap = [np.nextafter(hi[i], np.float16(1)) for i in range(n)]
+    assert all(g < m_lo[first[i]] for i, g in enumerate(gap))
+    v = verdict(gap)
+    assert v.status == 'wrong-value' and v.failed_count == n
+    assert ' or [' in v.reason and v.elements[0].more

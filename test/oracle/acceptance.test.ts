@@ -335,10 +335,59 @@ describe('interval properties', () => {
     expect(ov.expected[0]).toBe(Infinity);
     expect(ov.hi[0]).toBe(Infinity);
     expect(ov.lo[0]).toBe(65504);
-    // finite result near the top: hi clipped to maxFinite
-    const top = acceptance(computeReference(args('float16', [65504], [0], 1, 'none'), 'float16'), 'standard');
+    // finite result near the top (L = 65503.5): at strict (float32, then RN) no admitted
+    // computation reaches the overflow threshold 65520: hi is maxFinite
+    const top = acceptance(computeReference(args('float16', [65504], [0], 1, 'none'), 'float16'), 'strict');
     expect(top.expected[0]).toBe(65504);
     expect(top.hi[0]).toBe(65504);
+  });
+
+  describe('overflow at the round-to-nearest threshold (inf admitted exactly where an admitted computation reaches it)', () => {
+    // float16 65504 - (-16) = 65520 = maxFinite + ulp/2, the overflow threshold; beta = 1e-30
+    // makes the exact loss 65520 - 5e-31, just below it: the correctly rounded value is 65504,
+    // but d computed in float32 (65520 exactly) converts to inf (a tie, to even), and in float16
+    // d itself rounds to inf.
+    for (const level of ['strict', 'standard'] as const) {
+      it(`${level}: the tie accepts 65504 and inf (float32 then RN, and float16 arithmetic, both give inf)`, () => {
+        const acc = acceptance(computeReference(args('float16', [65504], [-16], 1e-30, 'none'), 'float16'), level);
+        expect(acc.expected[0]).toBe(65504);
+        expect(acc.hi[0]).toBe(Infinity);
+        expect(acc.lo[0]).toBeLessThanOrEqual(65504);
+        for (const impl of [careful, halfAllTheWay]) {
+          const v = verdict(impl, 'float16', [65504], [-16], 1e-30, 'none', level);
+          expect(impl([65504], [-16], Math.fround(1e-30), 'float16', 'none')[0]).toBe(Infinity); // the kernels do overflow here
+          expect(v.ok).toBe(true);
+        }
+        // the exact model and the fast path agree
+        const exact = acceptance(computeReference(args('float16', [65504], [-16], 1e-30, 'none'), 'float16'), level, { arithmetic: 'exact' });
+        expect([exact.lo[0], exact.hi[0]]).toEqual([acc.lo[0], acc.hi[0]]);
+      });
+      it(`${level}: inf is still rejected where no admitted computation reaches the threshold (L = 60000, and float32 L = 3e38)`, () => {
+        const acc = acceptance(computeReference(args('float16', [60000], [0], 1, 'none'), 'float16'), level);
+        expect(acc.hi[0]).toBeLessThan(Infinity);
+        const inf = checkValues(acc, tensorFromNumbers('float16', [1], [Infinity]));
+        expect(inf.ok).toBe(false);
+        expect(inf.failures[0]).toMatchObject({ expected: 60000, actual: Infinity });
+        const big = acceptance(computeReference(args('float32', [3e38], [0], 1, 'none'), 'float32'), level);
+        expect(checkValues(big, tensorFromNumbers('float32', [1], [Infinity])).ok).toBe(false);
+        // the float32 tie: maxFinite + ulp/2 = 2^128 - 2^103 reached through d = x - y
+        const m32 = floatFormat('float32').maxFinite;
+        const t32 = acceptance(computeReference(args('float32', [m32], [-(2 ** 103)], 1e-30, 'none'), 'float32'), level);
+        expect(t32.expected[0]).toBe(m32);
+        expect(t32.hi[0]).toBe(Infinity);
+      });
+    }
+    it('inf is rejected just below the threshold where no rounding to nearest overflows: float16 65504 - 0 (L = 65503.5), float64 max - 0', () => {
+      for (const level of ['strict', 'standard'] as const) {
+        for (const [dt, x] of [['float16', 65504], ['float64', Number.MAX_VALUE]] as const) {
+          const acc = acceptance(computeReference(args(dt, [x], [0], 1, 'none'), dt), level);
+          expect(acc.hi[0]).toBe(x);
+          expect(checkValues(acc, tensorFromNumbers(dt, [1], [Infinity])).ok).toBe(false);
+          const exact = acceptance(computeReference(args(dt, [x], [0], 1, 'none'), dt), level, { arithmetic: 'exact' });
+          expect([exact.lo[0], exact.hi[0]]).toEqual([acc.lo[0], acc.hi[0]]);
+        }
+      }
+    });
   });
 
   it('a mean whose element overflows the output dtype keeps a tight upper bound (the overflowing form is not admitted)', () => {
@@ -422,7 +471,9 @@ describe('the underflow allowance eta applies only to operations whose result ca
   });
 
   // Every evaluation order the model admits, in the working format with gradual underflow
-  // or with every subnormal result (and subnormal input) flushed to 0 or to minNormal.
+  // or with every subnormal result flushed (to 0, or to minNormal) and every subnormal input
+  // read as 0 (FTZ + DAZ, flush 1 and 2), or subnormal results flushed to 0 with inputs kept
+  // (FTZ alone, flush 3). An input is itself or 0 (DAZ), never anything else.
   type Round = (v: number) => number;
   const orders: Record<string, (d: number, b: number, w: Round) => number> = {
     'd*d*0.5/b': (d, b, w) => w(w(w(d * d) * 0.5) / b),
@@ -446,20 +497,24 @@ describe('the underflow allowance eta applies only to operations whose result ca
     const r = reciprocalOf[name];
     return r !== undefined && Math.abs(f.round(r(f.round(beta)))) < f.minNormal;
   };
-  function kernel(order: (d: number, b: number, w: Round) => number, dtype: FloatDType, flush: 0 | 1 | 2): Impl {
+  function kernel(order: (d: number, b: number, w: Round) => number, dtype: FloatDType, flush: 0 | 1 | 2 | 3): Impl {
     const f = floatFormat(dtype);
     const w: Round = (v) => {
       const r = f.round(v);
       if (!Number.isFinite(r) && Number.isFinite(v)) overflowed = true;
-      if (flush && r !== 0 && Math.abs(r) < f.minNormal) return flush === 1 ? 0 : Math.sign(r) * f.minNormal;
+      if (flush && r !== 0 && Math.abs(r) < f.minNormal) return flush === 2 ? Math.sign(r) * f.minNormal : 0;
       return r;
+    };
+    const input: Round = (v) => {
+      const r = f.round(v);
+      return (flush === 1 || flush === 2) && r !== 0 && Math.abs(r) < f.minNormal ? 0 : r;
     };
     return (x, y, beta, _dt, red) => {
       // beta is rounded to the working format but not flushed: the model admits no beta
       // outside the box of its readings (a subnormal beta read as 0 is out of range).
       const b = f.round(beta);
       const el = x.map((xi, i) => {
-        const d = w(w(xi) - w(y[i]));
+        const d = w(input(xi) - input(y[i]));
         const a = Math.abs(d);
         return a < b ? order(d, b, w) : w(a - w(0.5 * b));
       });
@@ -482,7 +537,7 @@ describe('the underflow allowance eta applies only to operations whose result ca
         const y = x.map((v) => (r() < 0.5 ? 0 : f.round(v * (1 - 2 ** -3 * r()))));
         const beta = f.round(Math.fround(r() * scale())) || f.minNormal;
         if (!Number.isFinite(beta) || beta <= 0) continue;
-        for (const [name, order] of Object.entries(orders)) for (const flush of [0, 1, 2] as const) for (const red of reductions) {
+        for (const [name, order] of Object.entries(orders)) for (const flush of [0, 1, 2, 3] as const) for (const red of reductions) {
           if (reciprocalUnderflows(name, dt, beta)) continue;
           overflowed = false;
           const v = verdict(kernel(order, dt, flush), dt, x, y, beta, red, 'standard');
@@ -525,7 +580,7 @@ describe('the underflow allowance eta applies only to operations whose result ca
       }
     }
     // (d = 1000 and 30000 overflow d*d in float16: only the orders without a square pass)
-    for (const name of ['(0.5|d|)*(|d|/b)', '(d/b)*d*0.5']) for (const flush of [0, 1, 2] as const) {
+    for (const name of ['(0.5|d|)*(|d|/b)', '(d/b)*d*0.5']) for (const flush of [0, 1, 2, 3] as const) {
       expect(verdict(kernel(orders[name], 'float16', flush), 'float16', x, y, 60000, 'none', 'standard').ok, name).toBe(true);
     }
     // the standard interval of d = 100 is a few float16 ulps around 0.0833 (it was [0, 0.999])

@@ -80,7 +80,17 @@ describe('smoothl1 pack', () => {
     };
     const walk = (o: PackOutcomeJson) => {
       if ('anyOf' in o) o.anyOf.forEach(walk);
-      else if ('output' in o) for (const p of [o.output.expected, ...Object.values(o.output.intervals).flatMap((i) => [i!.lo, i!.hi])]) need(p, o.output.dtype, o.output.shape);
+      else if ('output' in o) {
+        for (const p of [o.output.expected, ...Object.values(o.output.intervals).flatMap((i) => [i!.lo, i!.hi])]) need(p, o.output.dtype, o.output.shape);
+        for (const i of Object.values(o.output.intervals)) {
+          if (!i!.more) continue;
+          const m = i!.more;
+          need(m.lo, o.output.dtype, [m.count]);
+          need(m.hi, o.output.dtype, [m.count]);
+          expect(files.get(m.index)!.byteLength, m.index).toBe(8 * m.count);
+          referenced.add(m.index);
+        }
+      }
     };
     for (const id of manifest.cases) {
       const c = JSON.parse(Buffer.from(files.get(`cases/${id}.json`)!).toString('utf8')) as PackCaseJson;
@@ -185,6 +195,11 @@ describe('the default pack of the Python package (python/src/smoothl1_conformanc
             expect(bytesEqual(read(o.expected), enc(acc.expected)), `${c.id} ${o.dtype} expected`).toBe(true);
             expect(bytesEqual(read(o.intervals[level]!.lo), enc(acc.lo)), `${c.id} ${o.dtype} ${level} lo`).toBe(true);
             expect(bytesEqual(read(o.intervals[level]!.hi), enc(acc.hi)), `${c.id} ${o.dtype} ${level} hi`).toBe(true);
+            // the union's further intervals (pack format 2)
+            const more = moreOf(o, level, read);
+            const want: [number, number, number][] = [];
+            for (const i of [...acc.more.keys()].sort((a, b) => a - b)) for (let k = 0; k < acc.more.get(i)!.length; k += 2) want.push([i, acc.more.get(i)![k], acc.more.get(i)![k + 1]]);
+            expect(more, `${c.id} ${o.dtype} ${level} more`).toEqual(want);
             outputs++;
           }
         }
@@ -262,7 +277,11 @@ function candidates(o: PackOutputJson, level: ToleranceLevel, read: (p: string) 
   const n = e.length;
   const pick = (fn: (i: number) => number) => Array.from({ length: n }, (_, i) => fn(i));
   const k = n > 0 ? (n * 7 + 3) % n : 0;
+  // an element with further intervals (the union): values at and just beyond their ends
+  const more = moreOf(o, level, read);
+  const extra = more.slice(0, 3).flatMap(([i, l, h]) => [l, h, f.nextDown(l), f.nextUp(h)].map((v) => pick((j) => (j === i ? v : Number.isNaN(e[j]) ? NaN : lo[j]))));
   return [
+    ...extra,
     pick((i) => (Number.isNaN(e[i]) ? NaN : lo[i])),
     pick((i) => (Number.isNaN(e[i]) ? NaN : hi[i])),
     pick((i) => (i === k && !Number.isNaN(e[i]) ? f.nextDown(lo[i]) : Number.isNaN(e[i]) ? NaN : lo[i])),
@@ -286,6 +305,19 @@ function packRule(o: PackOutcomeJson, dtype: FloatDType, shape: number[], a: num
   const e = decodeFile(read, o.output.expected, dtype);
   const lo = decodeFile(read, o.output.intervals[level]!.lo, dtype);
   const hi = decodeFile(read, o.output.intervals[level]!.hi, dtype);
-  const ok = a.every((v, i) => (Number.isNaN(e[i]) ? Number.isNaN(v) : lo[i] <= v && v <= hi[i]));
+  const more = moreOf(o.output, level, read);
+  const inMore = (i: number, v: number) => more.some(([j, l, h]) => j === i && l <= v && v <= h);
+  const ok = a.every((v, i) => (Number.isNaN(e[i]) ? Number.isNaN(v) : (lo[i] <= v && v <= hi[i]) || inMore(i, v)));
   return ok ? 'pass' : 'wrong-value';
+}
+
+/** A level's further intervals (spec/pack.md, intervals[level].more) as [element, lo, hi]. */
+function moreOf(o: PackOutputJson, level: ToleranceLevel, read: (p: string) => Buffer): [number, number, number][] {
+  const m = o.intervals[level]!.more;
+  if (!m) return [];
+  const idx = read(m.index);
+  const lo = decodeFile(read, m.lo, o.dtype);
+  const hi = decodeFile(read, m.hi, o.dtype);
+  expect(idx.byteLength).toBe(8 * m.count);
+  return lo.map((l, k) => [Number(idx.readBigInt64LE(8 * k)), l, hi[k]]);
 }

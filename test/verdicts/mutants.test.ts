@@ -110,6 +110,8 @@ const CAUGHT_BY: Record<string, { cases: [string, CheckStatus][]; statuses?: Che
   'half-reciprocal': { cases: [['beta/tiny-float16', 'wrong-value'], ['beta/subnormal-float32', 'wrong-value']] },
   'bfloat16-via-float16': { cases: [['beta/tenth-bfloat16', 'wrong-value'], ['precision/bfloat16-square-overflow', 'wrong-value']] },
   'abs-via-sqrt': { cases: [['precision/float32-square-overflow', 'wrong-value'], ['special/float64-overflow-none', 'wrong-value']] },
+  // Closed by the union of the flush configurations (kept or read as 0, not anything between).
+  'half-subnormal-half-value': { cases: [['special/float16-subnormal-input-decode-linear-none', 'wrong-value'], ['special/float16-subnormal-input-decode-quadratic-none', 'wrong-value'], ['special/bfloat16-subnormal-input-decode-linear-none', 'wrong-value'], ['special/float16-subnormal-input-decode-linear-sum', 'wrong-value']] },
   'huber-over-beta': { cases: [['beta/inf-float32', 'wrong-value'], ['precision/float32-square-overflow', 'wrong-value']] },
   // Closed by the oracle no longer admitting a beta that overflows when rounded to the working precision.
   'beta-rounded-to-float16': { cases: [['beta/above-float16-max-float16', 'wrong-value']] },

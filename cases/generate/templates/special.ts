@@ -47,6 +47,58 @@ export function specialCases(): CaseSpec[] {
       });
     }
   }
+  out.push(...subnormalDecodeCases());
+  return out;
+}
+
+/**
+ * Half-precision subnormal inputs decoded wrongly (a real bug class: a widely used runtime
+ * decoded float16 subnormals at half their value). An implementation either keeps a
+ * subnormal input or reads it as 0 (DAZ); the accepted set is the union of those two
+ * configurations' intervals, so a value between them fails. The differences are normal
+ * and small enough that a subnormal input moves |d| by many ulps: on the linear branch
+ * |d| just above beta; on the quadratic branch (float16 only) |d| near 0.0115, where
+ * 0.5*d*d is still a normal float16 (below that, an admitted order that squares first
+ * underflows and the interval opens). bfloat16 has no quadratic counterpart: |d| must be
+ * below about 2^-122 for a subnormal input to move it by an ulp, and d*d then underflows
+ * even in float32, so every value near the loss is admitted there.
+ */
+function subnormalDecodeCases(): CaseSpec[] {
+  const q16 = 2 ** -24;
+  const q = 2 ** -133;
+  const groups: [string, FloatDType, string, number[], number[], string, string][] = [
+    ['float16-subnormal-input-decode-linear-none', 'float16', 'linear branch, beta = 2^-10',
+      [0x3ff * q16, -0x2ab * q16, 0x200 * q16, 2 ** -9, -(2 ** -9)], [-(2 ** -9), 2 ** -9, -(1.5 * 2 ** -9), 0x3c1 * q16, -0x3ff * q16], String(2 ** -10),
+      'Each element has one subnormal input (mantissa 0x200-0x3FF) against a normal one, |d| about 2^-9 > beta: L = |d| - 2^-11 is a normal float16 that the subnormal input moves by 16 to 32 ulps.'],
+    ['float16-subnormal-input-decode-quadratic-none', 'float16', 'quadratic branch, beta = 0.03',
+      [0x3ff * q16, -0x3e1 * q16, 0x3c1 * q16, 0.0113, -0.0117], [-0.0117, 0.0113, -0.0113, -0x3ff * q16, 0x3f0 * q16], '0.03',
+      'Each element has one subnormal input (mantissa 0x3C1-0x3FF) against a normal one, |d| about 0.0115 < beta: L = d^2/0.06 is about 0.0022, a normal float16, and every intermediate of every admitted order is normal (d*d/2 is just above 2^-14), so the interval is a few ulps wide while the subnormal input moves L by about 1%.'],
+    ['bfloat16-subnormal-input-decode-linear-none', 'bfloat16', 'linear branch, beta = 2^-125',
+      [0x7f * q, -0x55 * q, 0x40 * q, 2 ** -124, -(2 ** -124)], [-(2 ** -124), 2 ** -124, -(1.5 * 2 ** -124), -0x71 * q, 0x7f * q], String(2 ** -125),
+      'Each element has one subnormal input (mantissa 0x40-0x7F) against a normal one, |d| about 2^-124 > beta: L = |d| - 2^-126 is a normal bfloat16 that the subnormal input moves by 8 to 16 ulps.'],
+  ];
+  const out: CaseSpec[] = groups.map(([name, d, where, xs, ys, beta, detail]) => ({
+    id: `special/${name}`,
+    title: `Subnormal ${d} inputs decoded wrongly: ${where} (reduction 'none')`,
+    description: `Subnormal input decoding (bug class: a runtime that decodes ${d} subnormals at half their value, neither kept nor flushed). ${detail} Keeping the subnormal (the expected value) and reading it as 0 (DAZ, admitted at standard) both pass; a value decoded at half (or any other wrong value) lies between the two configurations' intervals and fails at strict and standard.`,
+    tags: ['area:special-values', 'underflow'],
+    inputs: { logits: floats(d, [xs.length], xs, true), labels: floats(d, [ys.length], ys, true), beta: pyFloat(beta), reduction: pyStr('none') },
+  }));
+  // The same on a sum: a reduction is judged under one configuration, so its terms are all
+  // kept or all read as 0; a half decode (or a mix of the two) is neither.
+  // (every subnormal input here adds to |d|, so the kept and flushed sums lie apart by the
+  // sum of the subnormals, about 0.2% of the sum, and a half decode lies halfway)
+  const xs = [0x3ff * q16, 0x2ab * q16, 0x200 * q16, 0x3c1 * q16, -(2 ** -9), -(1.25 * 2 ** -9)];
+  const ys = [-(2 ** -9), -(1.25 * 2 ** -9), -(1.5 * 2 ** -9), -(2 ** -9), 0x3ff * q16, 0x3e0 * q16];
+  const d: FloatDType = 'float16';
+  const beta = String(2 ** -10);
+  out.push({
+    id: 'special/float16-subnormal-input-decode-linear-sum',
+    title: "Subnormal float16 inputs decoded wrongly: linear branch, beta = 2^-10 (reduction 'sum')",
+    description: "Subnormal input decoding on a reduction (bug class: a runtime that decodes float16 subnormals at half their value). Six linear-branch elements (beta = 2^-10, |d| about 2^-9), each with one subnormal input (mantissa 0x200-0x3FF) that adds to |d|: the sum of the kept losses and the sum with every subnormal input read as 0 (DAZ, admitted at standard) are each accepted, the sum is judged under one configuration for all its terms, and the half-value decode, which moves every term the same way by half the DAZ shift, lands between the two intervals and fails.",
+    tags: ['area:special-values', 'underflow'],
+    inputs: { logits: floats(d, [xs.length], xs, true), labels: floats(d, [ys.length], ys, true), beta: pyFloat(beta), reduction: pyStr('sum') },
+  });
   return out;
 }
 
@@ -98,6 +150,18 @@ export function precisionCases(): CaseSpec[] {
     add(`float32-stagnation-${n32}-${r}`, `float32: one loss of 2^25, then ${n32 - 1} losses of 1, reduction '${r}' (a sequential float32 accumulator stagnates)`,
       `Beta 8: d = 2^25 + 4 gives L = 2^25 (linear branch), then d = 4 gives L = 0.5*16/8 = 1 (quadratic). The exact sum is 2^25 + ${n32 - 1} = 33562623${r === 'mean' ? `, the mean 33562623/${n32} = 4096.99987...` : ''}. A plain sequential float32 accumulator over the whole tensor adds each 1 to 2^25, less than half its ulp (4), and stays at 2^25 = 33554432${r === 'mean' ? ' (mean 4096)' : ''}: the bug class of PyTorch's long-fixed float32 sum of a large tensor (torch.ones(2**25).sum() came out as 2^24). At standard the interval is about +-2,200 around the exact sum (summation trees of height at most 1024 + ${n32}/128 + 13 = 1101: pairwise, cascade, blocked and tree reductions, block partials added atomically, grid-stride loops, Kahan and float64 accumulators pass); the any-order bound used before (+-16,400) accepted the stagnated result.`,
       ['stagnation'], floats('float32', [n32], Array.from({ length: n32 }, (_, i) => (i === 0 ? 2 ** 25 + 4 : 4))), filled('float32', [n32], 0), pyFloat('8.0'), r);
+  }
+  // The round-to-nearest overflow threshold of float16 is 65520 = 65504 + ulp/2. With
+  // beta = 1e-30 (its float32 value about 1.0000000e-30) the exact loss of 65504 - (-16) is
+  // 65520 - 5e-31, just below it: the correctly rounded value is 65504, but computing d in
+  // float32 (65520 exactly) and converting with round-to-nearest-even gives inf (a tie, to
+  // even), and float16 arithmetic rounds d itself to inf. Both are admitted arithmetic, so
+  // inf is accepted there at strict and standard; d = 60000 - 0 is far below the threshold
+  // and inf stays rejected.
+  for (const r of ['none', 'sum']) {
+    add(`float16-overflow-tie-${r}`, `float16: exact loss just below the overflow threshold 65520 (reduction '${r}')`,
+      `Overflow at the round-to-nearest tie. Element 0: 65504 - (-16) = 65520 with beta = 1e-30, so L = 65520 - 5e-31 rounds to 65504, yet a kernel that computes in float32 and converts (65520 is a tie, to even: inf) or computes in float16 returns inf, which is admitted: inf is accepted where an admitted computation reaches the threshold. ${r === 'none' ? 'Element 1: L = 60000 exactly, far below the threshold: inf there (a kernel whose conversion or clamp misbehaves near the top of the range) is rejected at every level.' : 'The single-element sum accumulates 65520 in float32 and converts it: inf admitted likewise; a saturating conversion (65504) passes too.'}`,
+      ['overflow'], floats('float16', r === 'none' ? [2] : [1], r === 'none' ? [65504, 60000] : [65504]), floats('float16', r === 'none' ? [2] : [1], r === 'none' ? [-16, 0] : [-16]), pyFloat('1e-30'), r);
   }
   for (const r of ['sum', 'mean']) {
     add(`float16-sum-overflow-${r}`, `float16: four losses near 60000, reduction '${r}'`,

@@ -60,6 +60,9 @@ class ElementFailure:
     hi_hex: str
     actual_hex: str
     ulp_error: float
+    # further accepted intervals beyond [lo, hi] (the union of a level's discrete
+    # alternatives): (lo, hi, lo_hex, hi_hex), ascending
+    more: list = field(default_factory=list)
 
 
 @dataclass
@@ -148,6 +151,24 @@ def _check_values(case, want: dict, r: Answer, level: str, max_reported: int, ex
     nan_expected = np.isnan(e)
     with np.errstate(invalid='ignore'):
         ok = np.where(nan_expected, np.isnan(a), (lo <= a) & (a <= hi))
+    # further intervals (spec/pack.md): entry k accepts [more_lo[k], more_hi[k]] for element index[k]
+    more = intervals.get('more')
+    extra = {}
+    if more is not None:
+        count = int(more['count'])
+        idx = pack.read(more['index'], 'int64', [count], where)
+        m_lo_raw = pack.read(more['lo'], dtype, [count], where)
+        m_hi_raw = pack.read(more['hi'], dtype, [count], where)
+        m_lo, m_hi = fmt.decode(m_lo_raw), fmt.decode(m_hi_raw)
+        n_el = int(a.size)
+        for k in range(count):
+            i = int(idx[k])
+            if not 0 <= i < n_el:
+                from .pack import PackError
+                raise PackError(f'{where}: {more["index"]} entry {k} names element {i} of {n_el}')
+            extra.setdefault(i, []).append((float(m_lo[k]), float(m_hi[k]), fmt.hex(m_lo_raw[k]), fmt.hex(m_hi_raw[k])))
+            if not ok[i] and not nan_expected[i] and m_lo[k] <= a[i] <= m_hi[k]:
+                ok[i] = True
     ulps = fmt.ulp_error(e, a)
     n = int(a.size)
     max_ulp = float(np.max(np.abs(ulps))) if n else 0.0
@@ -157,10 +178,11 @@ def _check_values(case, want: dict, r: Answer, level: str, max_reported: int, ex
     failures = [ElementFailure(
         index=int(i), expected=float(e[i]), lo=float(lo[i]), hi=float(hi[i]), actual=float(a[i]),
         expected_hex=fmt.hex(e_raw[i]), lo_hex=fmt.hex(lo_raw[i]), hi_hex=fmt.hex(hi_raw[i]),
-        actual_hex=fmt.hex(r.storage[i]), ulp_error=float(ulps[i])) for i in bad[:max_reported]]
+        actual_hex=fmt.hex(r.storage[i]), ulp_error=float(ulps[i]), more=extra.get(int(i), [])) for i in bad[:max_reported]]
     f = failures[0]
+    union = ' or '.join(f'[{decimal(l, fmt)}, {decimal(h, fmt)}]' for l, h in [(f.lo, f.hi)] + [(m[0], m[1]) for m in f.more])
     reason = (f'{bad.size} of {n} {dtype} elements outside the {level} interval; first at [{f.index}]: expected '
-              f'{decimal(f.expected, fmt)} in [{decimal(f.lo, fmt)}, {decimal(f.hi, fmt)}], got {decimal(f.actual, fmt)} ({_num(f.ulp_error)} ulp)')
+              f'{decimal(f.expected, fmt)} in {union}, got {decimal(f.actual, fmt)} ({_num(f.ulp_error)} ulp)')
     return Verdict('wrong-value', reason, expected_text, max_ulp, int(bad.size), failures)
 
 

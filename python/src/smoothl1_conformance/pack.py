@@ -13,7 +13,7 @@ from pathlib import Path
 from . import floats
 from .tensors import STORAGE, make_tensor
 
-PACK_FORMAT = 'smoothl1-pack/1'
+PACK_FORMAT = 'smoothl1-pack/2'
 ARG_NAMES = ('logits', 'labels', 'beta', 'reduction')
 
 

@@ -73,8 +73,9 @@ def failure_text(case, verdict: Verdict, answer: Answer, rerun: str, status_labe
         shown = len(verdict.elements)
         lines.append(f'  elements outside the accepted interval ({n}{f", first {shown} shown" if n > shown else ""}):')
         for e in verdict.elements:
-            lines.append(f'    [{e.index}] expected {decimal(e.expected, fmt)} (0x{e.expected_hex})  accepted '
-                         f'[{decimal(e.lo, fmt)} (0x{e.lo_hex}), {decimal(e.hi, fmt)} (0x{e.hi_hex})]  '
+            union = ' or '.join(f'[{decimal(lo, fmt)} (0x{lh}), {decimal(hi, fmt)} (0x{hh})]'
+                                for lo, hi, lh, hh in [(e.lo, e.hi, e.lo_hex, e.hi_hex)] + list(e.more))
+            lines.append(f'    [{e.index}] expected {decimal(e.expected, fmt)} (0x{e.expected_hex})  accepted {union}  '
                          f'got {decimal(e.actual, fmt)} (0x{e.actual_hex})  error {_num(e.ulp_error)} ulp')
     if answer.kind != 'output' and answer.message:
         msg = answer.message.rstrip('\n').split('\n')

@@ -21,6 +21,18 @@ export interface Mutant {
 }
 
 const half = rounder('float16');
+const bf16 = rounder('bfloat16');
+
+/** Half-precision subnormal inputs decoded at half their value (neither kept nor flushed to 0). */
+const halfValueSubnormals: Impl['elements'] = (t) => {
+  const v = baseline.elements(t);
+  if (t.dtype !== 'float16' && t.dtype !== 'bfloat16') return v;
+  const N = floatFormat(t.dtype).minNormal;
+  return v.map((x) => (x !== 0 && Math.abs(x) < N ? x / 2 : x));
+};
+
+/** The smallest normal of the working precision a rounder stands for. */
+const minNormalOf = (r: Round): number => (r === half ? 2 ** -14 : r === bf16 || r === Math.fround ? 2 ** -126 : 2 ** -1022);
 /** float64's working precision (no rounding), as a function the fabsf mutant can recognise. */
 const F64: Round = (x) => x;
 const quad = (ad: number, beta: number, r: Round) => r(r(0.5 * ad) * r(ad / beta));
@@ -89,6 +101,7 @@ function truncTo16(v: number): number {
 const sumIn = (L: number[], acc: Round) => L.reduce((s, v) => acc(s + v), 0);
 
 export const MUTANTS: Mutant[] = [
+  { name: 'half-subnormal-half-value', what: 'float16 and bfloat16 subnormal inputs decoded at half their value (a bug of a widely used runtime): neither the kept subnormal nor a flushed 0', profile: 'ascend', impl: withSteps({ elements: halfValueSubnormals }) },
   // --- the formula ---
   { name: 'missing-half', what: 'quadratic branch d^2/beta (the 0.5 forgotten)', profile: 'cpu', impl: withSteps({ loss: lossOf((ad, b, r) => (ad < b ? r(ad * r(ad / b)) : lin(ad, b, r))) }) },
   { name: 'beta-squared', what: 'quadratic branch 0.5 d^2 / beta^2', profile: 'cpu', impl: withSteps({ loss: lossOf((ad, b, r) => (ad < b ? r(r(0.5 * r(ad / b)) * r(ad / b)) : lin(ad, b, r))) }) },
@@ -250,6 +263,8 @@ export const ACCEPTABLE: Mutant[] = [
   { name: 'beta-given-throughout', what: 'beta used as given everywhere, check and arithmetic (PyTorch keeps the Python float)', profile: 'cpu', impl: withSteps({ betaForCheck: betaGiven, betaForCompute: betaGiven }) },
   { name: 'beta-range-float32-arith-given-ascend', what: 'range checked on the float32 value, arithmetic with the given double, on ascend (-1e-50 passes as -0, then |d| + 5e-51 rounds to |d| in every ascend dtype)', profile: 'ascend', impl: withSteps({ betaForCompute: betaGiven }) },
   { name: 'flush-to-zero', what: 'subnormal inputs, differences and results flushed to zero (FTZ/DAZ hardware)', profile: 'cpu', impl: withSteps({ loss: (x, y, b, r) => { const tiny = r === Math.fround ? 2 ** -126 : r === F64 || r(1 + 2 ** -40) !== 1 ? 2 ** -1022 : 2 ** -126; const ftz = (v: number) => (Math.abs(v) < tiny ? 0 * v : v); return ftz(baseline.loss(ftz(x), ftz(y), b, (v) => ftz(r(v)))); } }) },
+  { name: 'half-daz-ftz', what: 'float16 and bfloat16 computed in their own precision with subnormal inputs read as 0 and subnormal results flushed to 0 in that precision (DAZ + FTZ of half arithmetic units, ARM FZ16)', profile: 'ascend', impl: withSteps({ working: (o) => (o === 'float16' ? half : o === 'bfloat16' ? bf16 : baseline.working(o)), loss: (x, y, b, r) => { const tiny = minNormalOf(r); const ftz = (v: number) => (Math.abs(v) < tiny ? 0 * v : v); return ftz(baseline.loss(ftz(x), ftz(y), b, (v) => ftz(r(v)))); } }) },
+  { name: 'half-ftz-only', what: 'float16 and bfloat16 computed in their own precision, subnormal results flushed to 0 but subnormal inputs kept (FTZ without DAZ, two separate MXCSR bits)', profile: 'ascend', impl: withSteps({ working: (o) => (o === 'float16' ? half : o === 'bfloat16' ? bf16 : baseline.working(o)), loss: (x, y, b, r) => { const tiny = minNormalOf(r); const ftz = (v: number) => (Math.abs(v) < tiny ? 0 * v : v); return ftz(baseline.loss(x, y, b, (v) => ftz(r(v)))); } }) },
   { name: 'half-divide-each-by-n', what: 'float16 mean as the float32 sum of the L_i / n each rounded to float16 (subnormal terms for large n: round-to-nearest errors that do not accumulate beyond the standard budget)', profile: 'gpu', impl: withSteps({ reduce: (L, shape, red, o) => (red === 'mean' && o === 'float16' ? { shape: [], values: [L.length === 0 ? NaN : L.reduce((s, v) => Math.fround(s + half(v / L.length)), 0)] } : baseline.reduce(L, shape, red, o)) }) },
 ];
 
