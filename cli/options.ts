@@ -14,6 +14,8 @@ import { parseFormats, REPORT_FORMATS, type ReportFormat } from '../reports/inde
 import { profileNames, tolerancesSpec } from '../common/spec-data.js';
 import type { LoadedCase, ProfileName, Runner, ToleranceLevel } from '../common/types.js';
 import { createRunner, runnerNames, UnknownRunnerError } from '../runners/registry.js';
+import { DEFAULT_STARTUP_MS, DEFAULT_TIMEOUT_MS } from '../harness/time-limit.js';
+import { parseReporter, type ReporterName } from './reporter.js';
 import { UsageError } from './usage.js';
 
 /** The implementation options as given: --runner (default cpu) with --command (exec) or --module (module). */
@@ -93,6 +95,31 @@ export function formatsOption(value: string | undefined): ReportFormat[] {
   const f = parseFormats(value);
   if (typeof f === 'string') throw new UsageError(f);
   return f;
+}
+
+/** How a command that checks calls times them and reports them (`fuzz`, `sweep`). */
+export interface CheckOutputOptions {
+  formats: ReportFormat[];
+  timeoutMs: number;
+  startupMs: number;
+  /** Whether --startup-timeout was given (a rerun command repeats it then). */
+  startupGiven: boolean;
+  timings: boolean;
+  quiet: boolean;
+  reporter: ReporterName;
+}
+
+/** --formats, --timeout, --startup-timeout, --no-timings, --quiet and --reporter, read once. */
+export function checkOutputOptions(o: Record<string, unknown>): CheckOutputOptions {
+  return {
+    formats: formatsOption(o.formats as string | undefined),
+    timeoutMs: msOption('timeout', o.timeout as string | undefined, DEFAULT_TIMEOUT_MS),
+    startupMs: msOption('startup-timeout', o['startup-timeout'] as string | undefined, DEFAULT_STARTUP_MS),
+    startupGiven: o['startup-timeout'] !== undefined,
+    timings: !o['no-timings'],
+    quiet: o.quiet === true,
+    reporter: parseReporter(o.reporter as string | undefined),
+  };
 }
 
 /** --shard's value (default: no sharding). */

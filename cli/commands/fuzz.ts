@@ -16,16 +16,16 @@ import { rerunPrefix } from '../../harness/rerun.js';
 import type { CheckStatus, FuzzSectionJson } from '../../harness/results.js';
 import { DEFAULT_STARTUP_MS, DEFAULT_TIMEOUT_MS, timeLimit } from '../../harness/time-limit.js';
 import { describeRunners } from '../../runners/registry.js';
-import { checkReportDir, REPORT_FORMATS, writeReports, type ReportFormat } from '../../reports/index.js';
+import { checkReportDir, REPORT_FORMATS, writeReports } from '../../reports/index.js';
 import { caseDirProblem, caseJsonFor, writeCaseFile } from '../../search/case-file.js';
 import { fuzz, RunInterrupted, type FuzzOutcome } from '../../search/fuzz.js';
 import { smoothL1Space, type CallPlan } from '../../search/operator/index.js';
 import { searchReport } from '../../search/report.js';
 import { fuzzText } from '../../reports/search.js';
 import { EXIT, exitCodesHelp, signalExitCode } from '../exit-codes.js';
-import { countOption, createChosenRunner, formatsOption, msOption, profileOption, runnerOption, seedOption, toleranceOption, type RunnerChoice } from '../options.js';
+import { checkOutputOptions, countOption, createChosenRunner, type CheckOutputOptions, profileOption, runnerOption, seedOption, toleranceOption, type RunnerChoice } from '../options.js';
 import { progressDisplay } from '../progress.js';
-import { parseReporter, Reporter, REPORTER_HELP, type ReporterName } from '../reporter.js';
+import { Reporter, REPORTER_HELP } from '../reporter.js';
 import { parseOptions, UsageError } from '../usage.js';
 
 export const DEFAULT_RUNS = 1000;
@@ -68,7 +68,7 @@ ${describeRunners()}
 ${exitCodesHelp('no failure found (a complete report was written)', 'a failure found: the minimal failing call is written to --out, the report to --report-dir')}`;
 }
 
-export interface ParsedFuzzArgs extends RunnerChoice {
+export interface ParsedFuzzArgs extends RunnerChoice, CheckOutputOptions {
   profile?: ProfileName;
   tolerance: ToleranceLevel;
   seed: number | null;
@@ -77,13 +77,6 @@ export interface ParsedFuzzArgs extends RunnerChoice {
   maxElements: number;
   out: string;
   reportDir: string;
-  formats: ReportFormat[];
-  timeoutMs: number;
-  startupMs: number;
-  startupGiven: boolean;
-  timings: boolean;
-  quiet: boolean;
-  reporter: ReporterName;
 }
 
 export function parseFuzzArgs(argv: string[]): ParsedFuzzArgs | null {
@@ -129,13 +122,7 @@ export function parseFuzzArgs(argv: string[]): ParsedFuzzArgs | null {
     maxElements: countOption('max-elements', o['max-elements'] as string | undefined, DEFAULT_MAX_ELEMENTS, 0, MAX_ELEMENTS_LIMIT),
     out,
     reportDir,
-    formats: formatsOption(o.formats as string | undefined),
-    timeoutMs: msOption('timeout', o.timeout as string | undefined, DEFAULT_TIMEOUT_MS),
-    startupMs: msOption('startup-timeout', o['startup-timeout'] as string | undefined, DEFAULT_STARTUP_MS),
-    startupGiven: o['startup-timeout'] !== undefined,
-    timings: !o['no-timings'],
-    quiet: o.quiet === true,
-    reporter: parseReporter(o.reporter as string | undefined),
+    ...checkOutputOptions(o),
   };
   const profile = profileOption(o.profile as string | undefined);
   if (profile !== undefined) parsed.profile = profile;

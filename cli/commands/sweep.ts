@@ -17,16 +17,16 @@ import type { SweepSectionJson } from '../../harness/results.js';
 import { DEFAULT_STARTUP_MS, DEFAULT_TIMEOUT_MS, timeLimit } from '../../harness/time-limit.js';
 import { betaValue } from '../../oracle/index.js';
 import { describeRunners } from '../../runners/registry.js';
-import { checkReportDir, REPORT_FORMATS, writeReports, type ReportFormat } from '../../reports/index.js';
+import { checkReportDir, REPORT_FORMATS, writeReports } from '../../reports/index.js';
 import { sweepText } from '../../reports/search.js';
 import { caseDirProblem, caseJsonFor, writeCaseFile } from '../../search/case-file.js';
 import { PAIR_CLASSES, pairClassifier } from '../../search/operator/classes.js';
 import { searchReport } from '../../search/report.js';
 import { pairFailsAlone, RunInterrupted, sweep, sweepChunks, type SweepOutcome } from '../../search/sweep.js';
 import { EXIT, exitCodesHelp, signalExitCode } from '../exit-codes.js';
-import { countOption, createChosenRunner, formatsOption, msOption, profileOption, runnerOption, shardOption, toleranceOption, type RunnerChoice } from '../options.js';
+import { checkOutputOptions, countOption, createChosenRunner, type CheckOutputOptions, profileOption, runnerOption, shardOption, toleranceOption, type RunnerChoice } from '../options.js';
 import { progressDisplay } from '../progress.js';
-import { parseReporter, Reporter, REPORTER_HELP, type ReporterName } from '../reporter.js';
+import { Reporter, REPORTER_HELP } from '../reporter.js';
 import { parseOptions, UsageError } from '../usage.js';
 
 const DTYPES = ['float16', 'bfloat16'] as const;
@@ -79,7 +79,7 @@ export function betaOption(text: string | undefined): ArgValue {
   }
 }
 
-export interface ParsedSweepArgs extends RunnerChoice {
+export interface ParsedSweepArgs extends RunnerChoice, CheckOutputOptions {
   dtype: FloatDType;
   beta: ArgValue;
   shard: Shard | null;
@@ -91,13 +91,6 @@ export interface ParsedSweepArgs extends RunnerChoice {
   tolerance: ToleranceLevel;
   out: string;
   reportDir: string;
-  formats: ReportFormat[];
-  timeoutMs: number;
-  startupMs: number;
-  startupGiven: boolean;
-  timings: boolean;
-  quiet: boolean;
-  reporter: ReporterName;
 }
 
 export function parseSweepArgs(argv: string[]): ParsedSweepArgs | null {
@@ -151,13 +144,7 @@ export function parseSweepArgs(argv: string[]): ParsedSweepArgs | null {
     tolerance: toleranceOption(o.tolerance as string | undefined),
     out,
     reportDir,
-    formats: formatsOption(o.formats as string | undefined),
-    timeoutMs: msOption('timeout', o.timeout as string | undefined, DEFAULT_TIMEOUT_MS),
-    startupMs: msOption('startup-timeout', o['startup-timeout'] as string | undefined, DEFAULT_STARTUP_MS),
-    startupGiven: o['startup-timeout'] !== undefined,
-    timings: !o['no-timings'],
-    quiet: o.quiet === true,
-    reporter: parseReporter(o.reporter as string | undefined),
+    ...checkOutputOptions(o),
   };
   const profile = profileOption(o.profile as string | undefined);
   if (profile !== undefined) parsed.profile = profile;
